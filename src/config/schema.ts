@@ -1,0 +1,99 @@
+/**
+ * The configuration schema (STYLE.md P12): one TypeBox (JSON Schema) schema with its defaults inline. Validated
+ * once at start-up (load.ts) with every error reported, then deep-frozen and passed down by injection.
+ * Later issues extend this shape; they keep what is here.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+const Seconds = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
+
+export const TrunkSchema = Type.Object(
+  {
+    /** Source addresses (CIDR or single address) allowed to send requests on this trunk. */
+    from: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    /** Where calls toward this trunk go: a SIP URI (host must be numeric or resolvable). */
+    to: Type.Optional(Type.String({ minLength: 1 })),
+    /** Trusted peers receive P-Asserted-Identity and Privacy (RFC 3325 §2.3). */
+    trusted: Type.Boolean({ default: false }),
+    /** Free text for operators. */
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const RouteSchema = Type.Object(
+  {
+    /** Digits the called number starts with; "" matches every number. The longest match wins. */
+    prefix: Type.String({ pattern: '^[0-9+*#A-Za-z]*$' }),
+    /** Trunks tried in order. */
+    trunks: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const SipSchema = Type.Object(
+  {
+    /** RFC 3261 §17.1.1.1 T1 (RTT estimate), ms. */
+    t1: Type.Integer({ minimum: 50, maximum: 10_000, default: 500 }),
+    /** RFC 3261 T2 (retransmit cap), ms. */
+    t2: Type.Integer({ minimum: 500, maximum: 64_000, default: 4_000 }),
+    /** RFC 3261 T4 (max time a message lingers in the network), ms. */
+    t4: Type.Integer({ minimum: 500, maximum: 64_000, default: 5_000 }),
+    /** Largest message accepted, bytes (RFC 3261 §18.1.1: 65,535 on UDP). */
+    maxMessageSize: Type.Integer({ minimum: 1_024, maximum: 1_048_576, default: 65_536 }),
+    /** Most header lines in one message. */
+    maxHeaders: Type.Integer({ minimum: 16, maximum: 4_096, default: 256 }),
+    /** Longest header line, characters. */
+    maxHeaderLength: Type.Integer({ minimum: 256, maximum: 262_144, default: 16_384 }),
+    /** Longest Request-URI, characters (longer → 414). */
+    maxUriLength: Type.Integer({ minimum: 128, maximum: 65_536, default: 4_096 }),
+    /** TCP/TLS connections idle this long are closed, seconds. */
+    tcpIdleTimeout: Seconds(300, 1),
+    /** Most open TCP/TLS connections. */
+    maxConnections: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
+    /** Value of User-Agent / Server on what Tandem originates (topology hiding: no version by default). */
+    userAgent: Type.String({ default: 'Tandem' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const TlsSchema = Type.Object(
+  {
+    /** PEM certificate chain file. */
+    cert: Type.String({ minLength: 1 }),
+    /** PEM private key file. */
+    key: Type.String({ minLength: 1 }),
+    /** PEM CA bundle used to verify peers. */
+    ca: Type.Optional(Type.String({ minLength: 1 })),
+    /** Verify the peer's certificate on outgoing connections. */
+    verifyPeer: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    /** Listening sockets: udp://HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT (IPv6 as [::1]). */
+    listen: Type.Array(Type.String(), { minItems: 1, default: ['udp://127.0.0.1:5060', 'tcp://127.0.0.1:5060'] }),
+    tls: Type.Optional(TlsSchema),
+    sip: SipSchema,
+    trunks: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }), TrunkSchema, { default: {} }),
+    routes: Type.Array(RouteSchema, { default: [] }),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type TandemConfig = Static<typeof ConfigSchema>;
+export type TrunkConfig = Static<typeof TrunkSchema>;
+export type RouteConfig = Static<typeof RouteSchema>;
+export type SipConfig = Static<typeof SipSchema>;

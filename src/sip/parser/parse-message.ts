@@ -1,0 +1,347 @@
+/**
+ * Datagram → SipMessage (RFC 3261 §7, §18.3), with explicit limits. Pure: no I/O, no logging, never throws.
+ *
+ * Steps: skip leading CRLFs (§7.5) → find the end of the header section → start line → header lines (unfolded,
+ * §7.3.1) → body sliced by Content-Length in bytes (§18.3) → every typed header parsed once (STYLE.md P3) →
+ * message-level rules (mandatory headers, single-valued headers, CSeq method). The first problem found is
+ * reported; header lines read so far come back with it so that the receive path can still answer 400 when a Via
+ * is readable (`badRequestFor`).
+ */
+import { SipHeaderError, SipParseError, SipUriError } from '../errors.js';
+import type { HeaderField } from '../header-list.js';
+import { HeaderList } from '../header-list.js';
+import type { HeaderDef, TypedHeaderName } from '../headers/header-types.js';
+import { HEADER_REGISTRY, canonicalHeaderName } from '../headers/registry.js';
+import type { SipMessage } from '../message.js';
+import { SipRequest, SipResponse } from '../message.js';
+import { Method } from '../methods.js';
+import { parseUri } from '../uri/parse-uri.js';
+import { isSipUri } from '../uri/uri-types.js';
+import type { ParserLimits } from './limits.js';
+import { DEFAULT_LIMITS } from './limits.js';
+
+export type ParseResult =
+  | { readonly ok: true; readonly message: SipMessage }
+  | {
+      readonly ok: false;
+      readonly error: SipParseError;
+      /** Header lines read before (or despite) the error, for building a 400. */
+      readonly fields: readonly HeaderField[];
+      readonly isRequest: boolean;
+    };
+
+/** Headers that may appear once only (RFC 3261 §7.3: not defined as comma-separated lists). */
+const SINGLE_VALUED = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'] as const;
+
+/** RFC 3261 §8.1.1: headers every request and response carries. */
+const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
+
+const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(Method));
+
+const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const CRLF = 0x0d0a;
+
+interface RawLine {
+  readonly name: string;
+  readonly value: string;
+  readonly line: number;
+}
+
+/** Parses one complete message (a UDP datagram, or one framed by StreamFramer). Never throws. */
+export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMITS): ParseResult {
+  let fields: HeaderField[] = [];
+  let isRequest = true;
+  try {
+    // §7.5: "implementations … SHOULD ignore any CRLF appearing before the start-line".
+    let start = 0;
+    while (start + 1 < bytes.length && bytes.readUInt16BE(start) === CRLF) start += 2;
+
+    // End of the header section: CRLF CRLF (bare LF LF tolerated). No empty line → all headers, no body.
+    let headEnd = bytes.indexOf('\r\n\r\n', start, 'latin1');
+    let bodyStart: number;
+    if (headEnd >= 0) bodyStart = headEnd + 4;
+    else {
+      headEnd = bytes.indexOf('\n\n', start, 'latin1');
+      if (headEnd >= 0) bodyStart = headEnd + 2;
+      else {
+        headEnd = bytes.length;
+        bodyStart = bytes.length;
+      }
+    }
+    const head = bytes.toString('utf8', start, headEnd);
+    const lines = splitLines(head);
+    const startLine = lines[0] ?? '';
+    isRequest = !startLine.startsWith('SIP/');
+
+    const raw = readHeaderLines(lines, limits);
+    fields = raw.fields;
+    if (raw.error !== undefined) return fail(raw.error, fields, isRequest);
+
+    if (bytes.length > limits.maxMessageSize) {
+      return fail(
+        new SipParseError(`message of ${bytes.length} bytes exceeds the limit of ${limits.maxMessageSize}`, { status: 513 }),
+        fields,
+        isRequest,
+      );
+    }
+
+    const headers = HeaderList.fromCanonical(fields);
+    const body = readBody(bytes, bodyStart, headers, raw.lines);
+    if (body instanceof SipParseError) return fail(body, fields, isRequest);
+
+    let message: SipMessage;
+    if (isRequest) {
+      const rl = parseRequestLine(startLine, limits);
+      if (rl instanceof SipParseError) return fail(rl, fields, isRequest);
+      message = new SipRequest({ method: rl.method, uri: rl.uri, version: rl.version, headers, body });
+    } else {
+      const sl = parseStatusLine(startLine);
+      if (sl instanceof SipParseError) return fail(sl, fields, isRequest);
+      message = new SipResponse({ status: sl.status, reason: sl.reason, headers, body });
+    }
+
+    const problem = checkHeaders(message, raw.lines);
+    if (problem !== undefined) return fail(problem, fields, isRequest);
+    return { ok: true, message };
+  } catch (err: unknown) {
+    // Defensive: a bug below must not take the receive path down (P2: never throw on the receive path).
+    const e = new SipParseError(`unparseable message (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    return fail(e, fields, isRequest);
+  }
+}
+
+function fail(error: SipParseError, fields: readonly HeaderField[], isRequest: boolean): ParseResult {
+  return { ok: false, error, fields, isRequest };
+}
+
+function splitLines(head: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= head.length) {
+    let j = head.indexOf('\n', i);
+    if (j < 0) j = head.length;
+    const end = j > i && head.charCodeAt(j - 1) === 13 ? j - 1 : j;
+    out.push(head.slice(i, end));
+    i = j + 1;
+  }
+  return out;
+}
+
+function readHeaderLines(
+  lines: readonly string[],
+  limits: ParserLimits,
+): { fields: HeaderField[]; lines: RawLine[]; error?: SipParseError } {
+  const fields: HeaderField[] = [];
+  const raw: RawLine[] = [];
+  let error: SipParseError | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    let line = lines[i]!;
+    const lineNo = i + 1;
+    // §7.3.1: a line starting with SP or HTAB continues the previous one (folded LWS = one SP).
+    while (i + 1 < lines.length && (lines[i + 1]!.startsWith(' ') || lines[i + 1]!.startsWith('\t'))) {
+      line += ' ' + lines[i + 1]!.trimStart();
+      i++;
+    }
+    if (line.length === 0) continue;
+    if (line.length > limits.maxHeaderLength) {
+      error ??= new SipParseError(`header line of ${line.length} characters exceeds the limit of ${limits.maxHeaderLength}`, {
+        line: lineNo,
+      });
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      error ??= new SipParseError(`line ${lineNo} is not a header (no ':')`, { line: lineNo });
+      continue;
+    }
+    const name = line.slice(0, colon).trimEnd();
+    if (!TOKEN_RE.test(name)) {
+      error ??= new SipParseError(`line ${lineNo}: header name '${name.slice(0, 40)}' is not a token`, { line: lineNo });
+      continue;
+    }
+    const canonical = canonicalHeaderName(name);
+    const value = line.slice(colon + 1).trim();
+    fields.push({ name: canonical, value });
+    raw.push({ name: canonical, value, line: lineNo });
+    if (fields.length > limits.maxHeaders) {
+      return {
+        fields,
+        lines: raw,
+        error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: lineNo }),
+      };
+    }
+  }
+  return error === undefined ? { fields, lines: raw } : { fields, lines: raw, error };
+}
+
+function lineOf(lines: readonly RawLine[], name: string): number | undefined {
+  for (const l of lines) if (l.name === name) return l.line;
+  return undefined;
+}
+
+/** §18.3: the body is Content-Length bytes; a datagram with fewer bytes is malformed; extra bytes are discarded. */
+function readBody(bytes: Buffer, bodyStart: number, headers: HeaderList, lines: readonly RawLine[]): Buffer | SipParseError {
+  const available = bytes.length - bodyStart;
+  const clLines = headers.getAllRaw('Content-Length');
+  if (clLines.length === 0) return bytes.subarray(bodyStart);
+  // RFC 4475 §3.3.9: several Content-Length values are a framing error.
+  if (clLines.length > 1) {
+    return new SipParseError(`Content-Length appears ${clLines.length} times`, {
+      header: 'Content-Length',
+      line: lineOf(lines, 'Content-Length') ?? 0,
+    });
+  }
+  let cl: number;
+  try {
+    cl = headers.require('Content-Length');
+  } catch (err: unknown) {
+    return headerError(err, 'Content-Length', lines);
+  }
+  if (cl > available) {
+    // RFC 4475 §3.1.2.2: Content-Length larger than the message → 400.
+    return new SipParseError(`Content-Length ${cl} exceeds the ${available} bytes of body received`, {
+      header: 'Content-Length',
+      line: lineOf(lines, 'Content-Length') ?? 0,
+    });
+  }
+  return bytes.subarray(bodyStart, bodyStart + cl);
+}
+
+interface RequestLine {
+  method: string;
+  uri: ReturnType<typeof parseUri>;
+  version: string;
+}
+
+/** §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF — exactly one SP between elements. */
+function parseRequestLine(line: string, limits: ParserLimits): RequestLine | SipParseError {
+  const parts = line.split(' ');
+  if (parts.length !== 3 || parts.some((p) => p.length === 0)) {
+    // RFC 4475 §3.1.2.8–3.1.2.10: embedded LWS, several SP, trailing SP.
+    return new SipParseError('Request-Line must be Method SP Request-URI SP SIP-Version (single spaces)', { line: 1 });
+  }
+  const [method, uriText, version] = parts as [string, string, string];
+  if (!TOKEN_RE.test(method)) return new SipParseError(`method '${method.slice(0, 40)}' is not a token`, { line: 1 });
+  if (!/^SIP\/\d+\.\d+$/i.test(version)) return new SipParseError(`'${version.slice(0, 20)}' is not a SIP-Version`, { line: 1 });
+  if (uriText.length > limits.maxUriLength) {
+    return new SipParseError(`Request-URI of ${uriText.length} characters exceeds the limit of ${limits.maxUriLength}`, {
+      line: 1,
+      status: 414,
+    });
+  }
+  let uri: ReturnType<typeof parseUri>;
+  try {
+    uri = parseUri(uriText);
+  } catch (err: unknown) {
+    const why = err instanceof SipUriError ? err.message : String(err);
+    return new SipParseError(`malformed Request-URI (${why})`, { line: 1 });
+  }
+  // §19.1.1 Table 1: the headers component is not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+  if (isSipUri(uri) && uri.headers.length > 0) {
+    return new SipParseError('Request-URI must not carry URI headers (RFC 3261 §19.1.1)', { line: 1 });
+  }
+  return { method, uri, version: version.toUpperCase() };
+}
+
+/** §7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF; Status-Code is 3DIGIT. */
+function parseStatusLine(line: string): { status: number; reason: string } | SipParseError {
+  const sp1 = line.indexOf(' ');
+  if (sp1 < 0) return new SipParseError('Status-Line has no status code', { line: 1 });
+  const version = line.slice(0, sp1);
+  if (version.toUpperCase() !== 'SIP/2.0') return new SipParseError(`unsupported version '${version.slice(0, 20)}'`, { line: 1 });
+  const sp2 = line.indexOf(' ', sp1 + 1);
+  const code = sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
+  // RFC 4475 §3.1.2.19: an overlarge code is dropped.
+  if (!/^[1-6]\d\d$/.test(code)) return new SipParseError(`status code '${code.slice(0, 20)}' is not 100-699`, { line: 1 });
+  return { status: Number(code), reason: sp2 < 0 ? '' : line.slice(sp2 + 1) };
+}
+
+function headerError(err: unknown, name: string, lines: readonly RawLine[]): SipParseError {
+  const msg = err instanceof SipHeaderError ? err.message.replace(/^malformed [^:]+: /, '') : String(err);
+  return new SipParseError(`malformed ${name}: ${msg}`, { header: name, line: lineOf(lines, name) ?? 0, cause: err });
+}
+
+/** Every typed header parsed once (the parse is cached in the HeaderList), then message-level rules. */
+function checkHeaders(message: SipMessage, lines: readonly RawLine[]): SipParseError | undefined {
+  const headers = message.headers;
+  for (const name of MANDATORY) {
+    if (!headers.has(name)) {
+      // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
+      return new SipParseError(`missing ${name} header`, { header: name });
+    }
+  }
+  for (const name of SINGLE_VALUED) {
+    const n = headers.count(name);
+    // RFC 4475 §3.3.8: several values of a single-valued header → 400.
+    if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(lines, name) ?? 0 });
+  }
+  const seen = new Set<string>();
+  for (const l of lines) {
+    if (seen.has(l.name)) continue;
+    seen.add(l.name);
+    const def = (HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>)[l.name];
+    if (def === undefined) continue;
+    try {
+      headers.get(l.name as TypedHeaderName);
+    } catch (err: unknown) {
+      // Name the exact line that failed.
+      let line = l.line;
+      for (const x of lines) {
+        if (x.name !== l.name) continue;
+        try {
+          def.parse(x.value);
+        } catch {
+          line = x.line;
+          break;
+        }
+      }
+      const e = headerError(err, l.name, lines);
+      return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: l.name, line, cause: err });
+    }
+  }
+  if (headers.require('Via').length === 0) return new SipParseError('empty Via', { header: 'Via' });
+  if (message.kind === 'request') {
+    const cseq = headers.require('CSeq');
+    // RFC 4475 §3.1.2.17: start line and CSeq method must agree. For a method Tandem does not know, §3.1.2.18
+    // prefers 501 (answered by the UA core) to 400, so the mismatch is left to it.
+    if (cseq.method !== message.method && KNOWN_METHODS.has(message.method)) {
+      return new SipParseError(`CSeq method ${cseq.method} does not match request method ${message.method}`, {
+        header: 'CSeq',
+        line: lineOf(lines, 'CSeq') ?? 0,
+      });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The response the receive path sends for a request that failed to parse: 400 (or error.status) with the reason
+ * phrase naming the problem, built from the raw lines. Undefined when no Via can be read: the datagram is then
+ * dropped and counted (RFC 3261 §18.2.1 gives no way to route a response without one).
+ */
+export function badRequestFor(fields: readonly HeaderField[], error: SipParseError): SipResponse | undefined {
+  const keep: HeaderField[] = [];
+  let hasVia = false;
+  for (const f of fields) {
+    if (f.name === 'Via') {
+      // The Via may be the very thing that is malformed (RFC 4475 §3.1.2.1): a readable sent-protocol and sent-by
+      // in the top value is enough, since the 400 goes back to the packet's source (RFC 3581 style) anyway.
+      if (!hasVia && !VIA_START_RE.test(f.value)) return undefined;
+      hasVia = true;
+      keep.push(f);
+    } else if (f.name === 'From' || f.name === 'To' || f.name === 'Call-ID' || f.name === 'CSeq') {
+      keep.push(f);
+    }
+  }
+  if (!hasVia) return undefined;
+  const reason = error.status === 400 ? error.reasonPhrase : statusReason(error);
+  return new SipResponse({ status: error.status, reason, headers: HeaderList.fromCanonical(keep) });
+}
+
+/** sent-protocol and sent-by of a Via value (RFC 3261 §20.42), LWS allowed around the slashes. */
+const VIA_START_RE = /^SIP\s*\/\s*\d+\.\d+\s*\/\s*[A-Za-z0-9.!%*_+`'~-]+\s+(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)/i;
+
+function statusReason(error: SipParseError): string {
+  const base = error.status === 513 ? 'Message Too Large' : error.status === 414 ? 'Request-URI Too Long' : 'Bad Request';
+  return `${base} (${error.message})`.replace(/[\r\n]+/g, ' ').slice(0, 200);
+}
