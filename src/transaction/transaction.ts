@@ -1,0 +1,298 @@
+/**
+ * Abstract base of the four transaction machines (STYLE.md P4/P5/P10).
+ *
+ * - `state` is a string literal; the one guarded {@link Transaction.transition} rejects moves that are not in the
+ *   machine's table with an `InvalidStateError`.
+ * - Timers are owned by states: `armTimer(name, ms, liveIn)` ties a timer to the states it lives in, and a
+ *   transition to any other state cancels it. Entering Terminated cancels every timer and disposes the transaction
+ *   (RFC 3261 §17.1.1.2: "Once the transaction is in the Terminated state, it MUST be destroyed immediately").
+ * - Inputs (responses, requests, TU responses, timers, transport errors) are classified first
+ *   (transaction-input.ts), then each machine dispatches on state × input.
+ * - `close()` is idempotent and ends a live transaction at once (the layer cascades it on its own close).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc3261#section-17
+ */
+import { InvalidStateError } from '../errors/tandem-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import type { Endpoint, Source, TransactionTransport } from '../transport/transport.js';
+import { TransportError } from '../transport/transport-error.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import type { EventMap } from '../util/typed-emitter.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import type { TimeoutError } from './timeout-error.js';
+import type { TimerName, TransactionInput } from './transaction-input.js';
+import { timerInput, transportErrorInput } from './transaction-input.js';
+import type { TransactionTimers } from './transaction-options.js';
+import type { TransactionState, TransitionTable } from './transaction-state.js';
+
+/** The four machines, named in RFC vocabulary. */
+export type TransactionKind = 'InviteClient' | 'NonInviteClient' | 'InviteServer' | 'NonInviteServer';
+
+/** Why a transaction reached Terminated. */
+export type TerminationReason = 'completed' | 'timeout' | 'transportError' | 'closed';
+
+/** Events every transaction emits. */
+export type TransactionEvents<S extends TransactionState> = {
+  /** Every state change, after timers of the old state were cancelled (debug and observers). */
+  stateChange: [from: S, to: S];
+  /** A send failed (RFC 3261 §17.1.4 / §17.2.4); the transaction is terminated right after. */
+  transportError: [error: TransportError];
+  /** The transaction reached Terminated and was removed from the layer; emitted once. */
+  terminated: [reason: TerminationReason];
+};
+
+/** Retransmissions counted for metrics: the ones we send (Timers A, E, G, re-sent responses and ACKs) and the ones
+ * we receive and absorb. */
+export type RetransmissionKind = 'requestSent' | 'responseSent' | 'requestReceived' | 'responseReceived';
+
+/**
+ * @internal What a transaction needs from its layer. Built by `TransactionLayer`; tests build it directly.
+ */
+export interface TransactionContext {
+  readonly transport: TransactionTransport;
+  readonly clock: Clock;
+  readonly timers: TransactionTimers;
+  readonly logger: Logger;
+  /** Called once when the transaction reaches Terminated, before its 'terminated' event. */
+  onTerminated(tx: AnyTransactionBase): void;
+  /** Called for each retransmission sent or absorbed. */
+  onRetransmit(kind: RetransmissionKind): void;
+  /** RFC 6026 §7.1: an ACK that matched an INVITE server transaction in Accepted goes to the TU. */
+  passAckToUser(ack: SipRequest, source: Source): void;
+  /** RFC 3261 §17.2.1: delay before the IST sends 100 Trying on its own (200 ms). */
+  readonly tryingDelayMs: number;
+}
+
+/** Erased view of a transaction, for the layer's stores. */
+export interface AnyTransactionBase {
+  readonly id: string;
+  readonly kind: TransactionKind;
+  readonly state: TransactionState;
+  readonly isTerminated: boolean;
+  close(): void;
+}
+
+interface OwnedTimer<S extends TransactionState> {
+  readonly handle: TimerHandle;
+  readonly liveIn: readonly S[];
+}
+
+/** Base class of the four machines. */
+export abstract class Transaction<S extends TransactionState, E extends EventMap & TransactionEvents<S>>
+  extends TypedEmitter<E>
+  implements AnyTransactionBase
+{
+  /** Layer-unique id (branch-based key), bound into this transaction's logger as `txId`. */
+  readonly id: string;
+  /** The request method (CSeq method) this transaction is for. */
+  readonly method: string;
+  /** Whether the transport is reliable (RFC 3261 §17: timers A, E, G are not used, D, I, J, K are zero). */
+  readonly isReliable: boolean;
+  abstract readonly kind: TransactionKind;
+
+  protected readonly ctx: TransactionContext;
+  protected readonly log: Logger;
+  protected abstract readonly transitions: TransitionTable<S>;
+
+  #state: S;
+  readonly #timers = new Map<TimerName, OwnedTimer<S>>();
+  #failure: TimeoutError | TransportError | undefined;
+  #terminationReason: TerminationReason | undefined;
+
+  protected constructor(ctx: TransactionContext, id: string, method: string, isReliable: boolean, initial: S) {
+    super();
+    this.ctx = ctx;
+    this.id = id;
+    this.method = method;
+    this.isReliable = isReliable;
+    this.#state = initial;
+    this.log = ctx.logger.child({ txId: id, method });
+  }
+
+  /** Current state. */
+  get state(): S {
+    return this.#state;
+  }
+
+  /** True once Terminated (the transaction is then inert: inputs are ignored, `respond()` throws). */
+  get isTerminated(): boolean {
+    return this.#state === 'Terminated';
+  }
+
+  /** P10 alias of {@link isTerminated}. */
+  get closed(): boolean {
+    return this.isTerminated;
+  }
+
+  /** The timeout or transport error that ended this transaction, if any. */
+  get failure(): TimeoutError | TransportError | undefined {
+    return this.#failure;
+  }
+
+  /** Why the transaction ended; undefined while live. */
+  get terminationReason(): TerminationReason | undefined {
+    return this.#terminationReason;
+  }
+
+  /** Names of the timers currently armed (tests and diagnostics). */
+  get armedTimers(): readonly TimerName[] {
+    return [...this.#timers.keys()];
+  }
+
+  /**
+   * Ends the transaction now, cancelling its timers (idempotent). A client transaction still waiting for a final
+   * response rejects `finalResponse` with an `InvalidStateError`.
+   */
+  close(): void {
+    if (this.isTerminated) return;
+    this.#terminationReason ??= 'closed';
+    this.transition('Terminated' as S);
+  }
+
+  /**
+   * The one guarded state change (STYLE.md P4). Cancels the timers that do not live in `to`, then runs the state's
+   * entry actions; entering Terminated disposes.
+   * @throws InvalidStateError when the machine's table has no `from → to` move.
+   */
+  protected transition(to: S): void {
+    const from = this.#state;
+    if (!this.transitions[from].includes(to)) {
+      throw new InvalidStateError(`${this.kind} transaction ${this.id}: illegal transition ${from} → ${to}`);
+    }
+    this.#state = to;
+    for (const [name, t] of this.#timers) {
+      if (!t.liveIn.includes(to)) {
+        t.handle.cancel();
+        this.#timers.delete(name);
+      }
+    }
+    this.log.debug({ from, to }, 'transaction state');
+    this.#emit('stateChange', from, to);
+    // A 'stateChange' listener may have closed the transaction; then there is nothing left to enter.
+    if (this.#state !== to) return;
+    if (to === 'Terminated') {
+      this.#dispose();
+      return;
+    }
+    this.onEnter(to, from);
+  }
+
+  /** Entry actions of a state (start its timers, send what it sends). Terminated never reaches it. */
+  protected abstract onEnter(state: S, from: S): void;
+
+  /** State × input dispatch of the machine. Transport errors and Terminated are handled before it. */
+  protected abstract dispatch(input: TransactionInput): void;
+
+  /** Hook run once on disposal, before 'terminated' is emitted. */
+  protected onDisposed(): void {
+    // default: nothing
+  }
+
+  /**
+   * Feeds one classified input. Inputs reaching a terminated transaction (a late timer, a send that fails after the
+   * end) are dropped with a debug log: the transaction no longer exists as far as RFC 3261 is concerned.
+   */
+  protected input(input: TransactionInput): void {
+    if (this.isTerminated) {
+      this.log.debug({ input: input.kind }, 'input after termination ignored');
+      return;
+    }
+    if (input.kind === 'transportError') {
+      // RFC 3261 §17.1.4: "the client transaction SHOULD inform the TU that a transport failure has occurred, and
+      // the client transaction SHOULD transition directly to the Terminated state". §17.2.4: the server transaction
+      // "MUST inform the TU of the failure, and transition to the Terminated state".
+      this.#failure = input.error;
+      this.#terminationReason = 'transportError';
+      this.log.warn({ err: input.error }, 'transport error');
+      this.#emit('transportError', input.error);
+      if (!this.isTerminated) this.transition('Terminated' as S);
+      return;
+    }
+    this.dispatch(input);
+  }
+
+  /** Records a timeout (Timer B, F or H) and tells the machine's listeners through `emitTimeout`. */
+  protected fail(error: TimeoutError): void {
+    this.#failure = error;
+    this.#terminationReason = 'timeout';
+    this.log.info({ timer: error.timer }, 'transaction timeout');
+  }
+
+  /** Marks a normal end (the machine then moves to Terminated). */
+  protected markCompleted(): void {
+    this.#terminationReason ??= 'completed';
+  }
+
+  /**
+   * Arms `name` for `ms`, owned by the states in `liveIn` (a transition out of them cancels it). Re-arming a timer
+   * replaces the previous one.
+   */
+  protected armTimer(name: TimerName, ms: number, liveIn: readonly S[]): void {
+    this.cancelTimer(name);
+    const handle = this.ctx.clock.setTimer(ms, () => {
+      if (this.#timers.get(name)?.handle !== handle) return;
+      this.#timers.delete(name);
+      this.#guarded(() => this.input(timerInput(name)));
+    });
+    this.#timers.set(name, { handle, liveIn });
+  }
+
+  /** Cancels `name` when armed. */
+  protected cancelTimer(name: TimerName): void {
+    const t = this.#timers.get(name);
+    if (t === undefined) return;
+    t.handle.cancel();
+    this.#timers.delete(name);
+  }
+
+  /** Passes a request to the transport; a rejection becomes a transport-error input. */
+  protected sendRequestTo(request: SipRequest, target: Endpoint, isRetransmission: boolean): void {
+    if (isRetransmission) this.ctx.onRetransmit('requestSent');
+    this.#watch(() => this.ctx.transport.sendRequest(request, target));
+  }
+
+  /** Passes a response to the transport (RFC 3261 §18.2.2 routing by `source`); a rejection is a transport error. */
+  protected sendResponseTo(response: SipResponse, source: Source, isRetransmission: boolean): void {
+    if (isRetransmission) this.ctx.onRetransmit('responseSent');
+    this.#watch(() => this.ctx.transport.sendResponse(response, source));
+  }
+
+  #watch(send: () => Promise<void>): void {
+    let p: Promise<void>;
+    try {
+      p = send();
+    } catch (err: unknown) {
+      p = Promise.reject(err);
+    }
+    void p.then(undefined, (err: unknown) => {
+      const error = err instanceof TransportError ? err : new TransportError('send failed', { cause: err });
+      this.#guarded(() => this.input(transportErrorInput(error)));
+    });
+  }
+
+  /** Runs an asynchronous entry (timer, send completion); a machine bug is logged and ends the transaction. */
+  #guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err: unknown) {
+      this.log.error({ err }, 'transaction input failed; closing the transaction');
+      this.close();
+    }
+  }
+
+  #dispose(): void {
+    this.#terminationReason ??= 'completed';
+    for (const t of this.#timers.values()) t.handle.cancel();
+    this.#timers.clear();
+    this.onDisposed();
+    this.ctx.onTerminated(this);
+    this.#emit('terminated', this.#terminationReason);
+    this.removeAllListeners();
+  }
+
+  /** Emits a base event (the subclass event map extends the base one; TypeScript cannot see that through E). */
+  #emit<K extends keyof TransactionEvents<S>>(event: K, ...args: TransactionEvents<S>[K]): void {
+    (this as unknown as TypedEmitter<TransactionEvents<S>>).safeEmit(event, ...args);
+  }
+}
