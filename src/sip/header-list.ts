@@ -34,6 +34,14 @@ export class HeaderList {
     return h;
   }
 
+  /**
+   * @internal Stores a value the parser already produced for `name` from exactly the lines held (receive fast
+   * path: every typed header is parsed once, in one pass, while the message is read).
+   */
+  cacheParsed(name: TypedHeaderName, value: unknown): void {
+    this.#cache.set(name, value);
+  }
+
   /** The header lines in wire order. */
   get fields(): readonly HeaderField[] {
     return this.#fields;

@@ -41,12 +41,6 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(Method));
 const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const CRLF = 0x0d0a;
 
-interface RawLine {
-  readonly name: string;
-  readonly value: string;
-  readonly line: number;
-}
-
 /** Parses one complete message (a UDP datagram, or one framed by StreamFramer). Never throws. */
 export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMITS): ParseResult {
   let fields: HeaderField[] = [];
@@ -86,7 +80,7 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMIT
     }
 
     const headers = HeaderList.fromCanonical(fields);
-    const body = readBody(bytes, bodyStart, headers, raw.lines);
+    const body = readBody(bytes, bodyStart, headers, raw);
     if (body instanceof SipParseError) return fail(body, fields, isRequest);
 
     let message: SipMessage;
@@ -100,7 +94,7 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMIT
       message = new SipResponse({ status: sl.status, reason: sl.reason, headers, body });
     }
 
-    const problem = checkHeaders(message, raw.lines);
+    const problem = checkHeaders(message, raw);
     if (problem !== undefined) return fail(problem, fields, isRequest);
     return { ok: true, message };
   } catch (err: unknown) {
@@ -127,18 +121,24 @@ function splitLines(head: string): string[] {
   return out;
 }
 
-function readHeaderLines(
-  lines: readonly string[],
-  limits: ParserLimits,
-): { fields: HeaderField[]; lines: RawLine[]; error?: SipParseError } {
+interface HeaderLines {
+  fields: HeaderField[];
+  /** 1-based line number of each field (same index). */
+  lineNos: number[];
+  error?: SipParseError;
+}
+
+function readHeaderLines(lines: readonly string[], limits: ParserLimits): HeaderLines {
   const fields: HeaderField[] = [];
-  const raw: RawLine[] = [];
+  const lineNos: number[] = [];
   let error: SipParseError | undefined;
   for (let i = 1; i < lines.length; i++) {
     let line = lines[i]!;
     const lineNo = i + 1;
     // §7.3.1: a line starting with SP or HTAB continues the previous one (folded LWS = one SP).
-    while (i + 1 < lines.length && (lines[i + 1]!.startsWith(' ') || lines[i + 1]!.startsWith('\t'))) {
+    while (i + 1 < lines.length) {
+      const c = lines[i + 1]!.charCodeAt(0);
+      if (c !== 32 && c !== 9) break;
       line += ' ' + lines[i + 1]!.trimStart();
       i++;
     }
@@ -154,33 +154,37 @@ function readHeaderLines(
       error ??= new SipParseError(`line ${lineNo} is not a header (no ':')`, { line: lineNo });
       continue;
     }
-    const name = line.slice(0, colon).trimEnd();
-    if (!TOKEN_RE.test(name)) {
+    let end = colon;
+    while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+    const name = line.slice(0, end);
+    const canonical = canonicalHeaderName(name);
+    // A registered name is a token already; only unknown names need the check.
+    if (canonical === name && !isTypedOrKnown(canonical) && !TOKEN_RE.test(name)) {
       error ??= new SipParseError(`line ${lineNo}: header name '${name.slice(0, 40)}' is not a token`, { line: lineNo });
       continue;
     }
-    const canonical = canonicalHeaderName(name);
-    const value = line.slice(colon + 1).trim();
-    fields.push({ name: canonical, value });
-    raw.push({ name: canonical, value, line: lineNo });
+    fields.push({ name: canonical, value: line.slice(colon + 1).trim() });
+    lineNos.push(lineNo);
     if (fields.length > limits.maxHeaders) {
-      return {
-        fields,
-        lines: raw,
-        error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: lineNo }),
-      };
+      return { fields, lineNos, error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: lineNo }) };
     }
   }
-  return error === undefined ? { fields, lines: raw } : { fields, lines: raw, error };
+  return error === undefined ? { fields, lineNos } : { fields, lineNos, error };
 }
 
-function lineOf(lines: readonly RawLine[], name: string): number | undefined {
-  for (const l of lines) if (l.name === name) return l.line;
+const TYPED: Readonly<Record<string, HeaderDef<unknown>>> = HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>;
+
+function isTypedOrKnown(name: string): boolean {
+  return TYPED[name] !== undefined;
+}
+
+function lineOf(h: HeaderLines, name: string): number | undefined {
+  for (let i = 0; i < h.fields.length; i++) if (h.fields[i]!.name === name) return h.lineNos[i];
   return undefined;
 }
 
 /** §18.3: the body is Content-Length bytes; a datagram with fewer bytes is malformed; extra bytes are discarded. */
-function readBody(bytes: Buffer, bodyStart: number, headers: HeaderList, lines: readonly RawLine[]): Buffer | SipParseError {
+function readBody(bytes: Buffer, bodyStart: number, headers: HeaderList, lines: HeaderLines): Buffer | SipParseError {
   const available = bytes.length - bodyStart;
   const clLines = headers.getAllRaw('Content-Length');
   if (clLines.length === 0) return bytes.subarray(bodyStart);
@@ -256,58 +260,65 @@ function parseStatusLine(line: string): { status: number; reason: string } | Sip
   return { status: Number(code), reason: sp2 < 0 ? '' : line.slice(sp2 + 1) };
 }
 
-function headerError(err: unknown, name: string, lines: readonly RawLine[]): SipParseError {
+function headerError(err: unknown, name: string, lines: HeaderLines): SipParseError {
   const msg = err instanceof SipHeaderError ? err.message.replace(/^malformed [^:]+: /, '') : String(err);
   return new SipParseError(`malformed ${name}: ${msg}`, { header: name, line: lineOf(lines, name) ?? 0, cause: err });
 }
 
-/** Every typed header parsed once (the parse is cached in the HeaderList), then message-level rules. */
-function checkHeaders(message: SipMessage, lines: readonly RawLine[]): SipParseError | undefined {
+/**
+ * Every typed header parsed once, in one pass over the lines, and cached in the HeaderList (STYLE.md P3); then the
+ * message-level rules.
+ */
+function checkHeaders(message: SipMessage, h: HeaderLines): SipParseError | undefined {
   const headers = message.headers;
-  for (const name of MANDATORY) {
-    if (!headers.has(name)) {
-      // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
-      return new SipParseError(`missing ${name} header`, { header: name });
+  const parsed = new Map<string, unknown>();
+  const counts = new Map<string, number>();
+  for (let i = 0; i < h.fields.length; i++) {
+    const f = h.fields[i]!;
+    counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
+    const def = TYPED[f.name];
+    if (def === undefined) continue;
+    let value: unknown;
+    try {
+      value = def.parse(f.value);
+    } catch (err: unknown) {
+      const e = headerError(err, f.name, h);
+      return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: h.lineNos[i]!, cause: err });
     }
+    const prev = parsed.get(f.name);
+    if (prev === undefined) parsed.set(f.name, value);
+    else if (def.isList) {
+      if (Array.isArray(prev)) parsed.set(f.name, (prev as unknown[]).concat(value as unknown[]));
+      else {
+        // Contact: `*` stands alone (RFC 3261 §20.10); other lines concatenate.
+        const a = prev as { isStar: boolean; contacts?: unknown[] };
+        const b = value as { isStar: boolean; contacts?: unknown[] };
+        if (a.isStar || b.isStar) {
+          return new SipParseError("'*' mixed with other contacts", { header: f.name, line: h.lineNos[i]! });
+        }
+        parsed.set(f.name, { isStar: false, contacts: [...(a.contacts ?? []), ...(b.contacts ?? [])] });
+      }
+    }
+  }
+  for (const name of MANDATORY) {
+    // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
+    if (!counts.has(name)) return new SipParseError(`missing ${name} header`, { header: name });
   }
   for (const name of SINGLE_VALUED) {
-    const n = headers.count(name);
+    const n = counts.get(name) ?? 0;
     // RFC 4475 §3.3.8: several values of a single-valued header → 400.
-    if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(lines, name) ?? 0 });
+    if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(h, name) ?? 0 });
   }
-  const seen = new Set<string>();
-  for (const l of lines) {
-    if (seen.has(l.name)) continue;
-    seen.add(l.name);
-    const def = (HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>)[l.name];
-    if (def === undefined) continue;
-    try {
-      headers.get(l.name as TypedHeaderName);
-    } catch (err: unknown) {
-      // Name the exact line that failed.
-      let line = l.line;
-      for (const x of lines) {
-        if (x.name !== l.name) continue;
-        try {
-          def.parse(x.value);
-        } catch {
-          line = x.line;
-          break;
-        }
-      }
-      const e = headerError(err, l.name, lines);
-      return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: l.name, line, cause: err });
-    }
-  }
-  if (headers.require('Via').length === 0) return new SipParseError('empty Via', { header: 'Via' });
+  for (const [name, value] of parsed) headers.cacheParsed(name as TypedHeaderName, value);
+  if ((parsed.get('Via') as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
   if (message.kind === 'request') {
-    const cseq = headers.require('CSeq');
+    const cseq = parsed.get('CSeq') as { method: string };
     // RFC 4475 §3.1.2.17: start line and CSeq method must agree. For a method Tandem does not know, §3.1.2.18
     // prefers 501 (answered by the UA core) to 400, so the mismatch is left to it.
     if (cseq.method !== message.method && KNOWN_METHODS.has(message.method)) {
       return new SipParseError(`CSeq method ${cseq.method} does not match request method ${message.method}`, {
         header: 'CSeq',
-        line: lineOf(lines, 'CSeq') ?? 0,
+        line: lineOf(h, 'CSeq') ?? 0,
       });
     }
   }

@@ -1,0 +1,150 @@
+/**
+ * The header registry (STYLE.md P3, after resiprocate HeaderTypes.hxx): one row per typed header, plus canonical
+ * spellings and compact forms for every header Tandem is likely to meet.
+ *
+ * Header names are case-insensitive (RFC 3261 §7.3.1); compact forms are those of RFC 3261 §7.3.3 and the later RFCs
+ * noted in {@link COMPACT_FORMS}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc3261#section-7.3
+ */
+import { CALL_ID_DEF } from './call-id.js';
+import { CONTENT_DISPOSITION_DEF } from './content-disposition.js';
+import { ACCEPT_DEF, CONTENT_TYPE_DEF } from './content-type.js';
+import { CSEQ_DEF } from './cseq.js';
+import type { HeaderDef, HeaderTypes, TypedHeaderName } from './header-types.js';
+import { MAX_FORWARDS_DEF } from './max-forwards.js';
+import { CONTACT_DEF, FROM_DEF, P_ASSERTED_IDENTITY_DEF, RECORD_ROUTE_DEF, ROUTE_DEF, TO_DEF } from './name-addr.js';
+import { CONTENT_LENGTH_DEF, EXPIRES_DEF } from './numeric.js';
+import {
+  ALLOW_DEF,
+  PRIVACY_DEF,
+  PROXY_REQUIRE_DEF,
+  REQUIRE_DEF,
+  SUPPORTED_DEF,
+  UNSUPPORTED_DEF,
+} from './option-tags.js';
+import { P_MEDIA_AUTHORIZATION_DEF } from './p-media-authorization.js';
+import { REASON_DEF } from './reason.js';
+import { RETRY_AFTER_DEF } from './retry-after.js';
+import { RACK_DEF, RSEQ_DEF } from './rseq-rack.js';
+import { MIN_SE_DEF, SESSION_EXPIRES_DEF } from './session-expires.js';
+import { VIA_DEF } from './via.js';
+import { WARNING_DEF } from './warning.js';
+
+/** Every typed header, keyed by canonical name. */
+export const HEADER_REGISTRY: { readonly [K in TypedHeaderName]: HeaderDef<HeaderTypes[K]> } = Object.freeze({
+  Via: VIA_DEF,
+  From: FROM_DEF,
+  To: TO_DEF,
+  'Call-ID': CALL_ID_DEF,
+  CSeq: CSEQ_DEF,
+  'Max-Forwards': MAX_FORWARDS_DEF,
+  Contact: CONTACT_DEF,
+  Route: ROUTE_DEF,
+  'Record-Route': RECORD_ROUTE_DEF,
+  'Content-Type': CONTENT_TYPE_DEF,
+  'Content-Length': CONTENT_LENGTH_DEF,
+  'Content-Disposition': CONTENT_DISPOSITION_DEF,
+  Require: REQUIRE_DEF,
+  Supported: SUPPORTED_DEF,
+  Unsupported: UNSUPPORTED_DEF,
+  'Proxy-Require': PROXY_REQUIRE_DEF,
+  Allow: ALLOW_DEF,
+  Accept: ACCEPT_DEF,
+  RSeq: RSEQ_DEF,
+  RAck: RACK_DEF,
+  Reason: REASON_DEF,
+  'Session-Expires': SESSION_EXPIRES_DEF,
+  'Min-SE': MIN_SE_DEF,
+  'P-Media-Authorization': P_MEDIA_AUTHORIZATION_DEF,
+  'P-Asserted-Identity': P_ASSERTED_IDENTITY_DEF,
+  Privacy: PRIVACY_DEF,
+  'Retry-After': RETRY_AFTER_DEF,
+  Warning: WARNING_DEF,
+  Expires: EXPIRES_DEF,
+});
+
+/**
+ * Compact forms (lower-case letter → canonical name): RFC 3261 §7.3.3 (v f t i m l c e k s), RFC 3515 (r Refer-To),
+ * RFC 6665 (o Event, u Allow-Events), RFC 3892 (b Referred-By), RFC 4028 (x Session-Expires), RFC 4474 (y Identity,
+ * n Identity-Info), RFC 3841 (a Accept-Contact, j Reject-Contact, d Request-Disposition).
+ */
+export const COMPACT_FORMS: Readonly<Record<string, string>> = Object.freeze({
+  v: 'Via',
+  f: 'From',
+  t: 'To',
+  i: 'Call-ID',
+  m: 'Contact',
+  l: 'Content-Length',
+  c: 'Content-Type',
+  e: 'Content-Encoding',
+  k: 'Supported',
+  s: 'Subject',
+  r: 'Refer-To',
+  o: 'Event',
+  u: 'Allow-Events',
+  b: 'Referred-By',
+  x: 'Session-Expires',
+  y: 'Identity',
+  n: 'Identity-Info',
+  a: 'Accept-Contact',
+  j: 'Reject-Contact',
+  d: 'Request-Disposition',
+});
+
+/** Canonical spellings of headers Tandem does not type (IANA "Header Fields" registry spellings). */
+const KNOWN_NAMES: readonly string[] = [
+  'Accept-Contact', 'Accept-Encoding', 'Accept-Language', 'Accept-Resource-Priority', 'Alert-Info', 'Allow-Events',
+  'Answer-Mode', 'Authentication-Info', 'Authorization', 'Call-Info', 'Content-Encoding', 'Content-ID',
+  'Content-Language', 'Content-Transfer-Encoding', 'Date', 'Diversion', 'Error-Info', 'Event', 'Feature-Caps',
+  'Flow-Timer', 'Geolocation', 'Geolocation-Error', 'Geolocation-Routing', 'History-Info', 'Identity',
+  'Identity-Info', 'Info-Package', 'In-Reply-To', 'Join', 'Max-Breadth', 'MIME-Version', 'Min-Expires',
+  'Organization', 'P-Access-Network-Info', 'P-Answer-State', 'P-Asserted-Service', 'P-Associated-URI',
+  'P-Called-Party-ID', 'P-Charging-Function-Addresses', 'P-Charging-Vector', 'P-DCS-Billing-Info', 'P-Early-Media',
+  'P-Preferred-Identity', 'P-Preferred-Service', 'P-Profile-Key', 'P-Served-User', 'P-Visited-Network-ID', 'Path',
+  'Permission-Missing', 'Policy-Contact', 'Policy-ID', 'Priority', 'Priv-Answer-Mode', 'Proxy-Authenticate',
+  'Proxy-Authorization', 'Refer-Sub', 'Refer-To', 'Referred-By', 'Reject-Contact', 'Remote-Party-ID', 'Replaces',
+  'Reply-To', 'Request-Disposition', 'Resource-Priority', 'Recv-Info', 'Security-Client', 'Security-Server',
+  'Security-Verify', 'Server', 'Service-Route', 'Session-ID', 'SIP-ETag', 'SIP-If-Match', 'Subject',
+  'Subscription-State', 'Suppress-If-Match', 'Target-Dialog', 'Timestamp', 'Trigger-Consent', 'User-Agent',
+  'User-to-User', 'WWW-Authenticate', 'X-Asserted-Identity',
+];
+
+/** lower-case name, compact letter or exact canonical spelling → canonical name. */
+const CANONICAL: ReadonlyMap<string, string> = (() => {
+  const m = new Map<string, string>();
+  const add = (canonical: string): void => {
+    m.set(canonical, canonical);
+    m.set(canonical.toLowerCase(), canonical);
+  };
+  for (const name of Object.keys(HEADER_REGISTRY)) add(name);
+  for (const name of KNOWN_NAMES) add(name);
+  for (const [letter, name] of Object.entries(COMPACT_FORMS)) {
+    m.set(letter, name);
+    m.set(letter.toUpperCase(), name);
+  }
+  return m;
+})();
+
+const TYPED: ReadonlyMap<string, HeaderDef<unknown>> = new Map(
+  Object.entries(HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>),
+);
+
+/**
+ * The canonical spelling of any header name: compact forms expanded (`v` → `Via`), known names spelled as Tandem writes
+ * them (`call-id` → `Call-ID`, `WWW-authenticate` → `WWW-Authenticate`), unknown names returned as written.
+ * One or two Map look-ups; allocates only when the name is not already canonical.
+ */
+export function canonicalHeaderName(name: string): string {
+  return CANONICAL.get(name) ?? CANONICAL.get(name.toLowerCase()) ?? name;
+}
+
+/** The registry row of a typed header by canonical name (other spellings are canonicalized first), or undefined. */
+export function typedHeaderDef(name: string): HeaderDef<unknown> | undefined {
+  return TYPED.get(name) ?? TYPED.get(canonicalHeaderName(name));
+}
+
+/** True when `name` (canonical) is a typed header. */
+export function isTypedHeaderName(name: string): name is TypedHeaderName {
+  return TYPED.has(name);
+}

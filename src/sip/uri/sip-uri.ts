@@ -1,0 +1,326 @@
+/**
+ * SIP and SIPS URIs (RFC 3261 §19.1, grammar in §25.1): parse, format, compare (§19.1.4) and unescape.
+ *
+ * Parts are kept as written (escaped) so that formatting what was parsed gives the same text back, except that the
+ * scheme is lower-cased.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc3261#section-19.1
+ */
+import { SipUriError } from '../errors.js';
+import type { Param, Params } from '../params.js';
+import { NO_PARAMS } from '../params.js';
+import { Ch, describeChar } from '../parser/scanner.js';
+import type { SipUri } from './uri-types.js';
+
+// Character classes of RFC 3261 §25.1, for the URI parts.
+const U_USER = 1; // unreserved / user-unreserved ( & = + $ , ; ? / )
+const U_PASSWORD = 2; // unreserved / & = + $ ,
+const U_PARAM = 4; // unreserved / param-unreserved ( [ ] / : & + $ )
+const U_HEADER = 8; // unreserved / hnv-unreserved ( [ ] / ? : + $ )
+const U_HOST = 16; // alphanum / "-" / "." (and "_", see below)
+const U_HEX = 32;
+
+const URI_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  const add = (chars: string, bits: number): void => {
+    for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)]! |= bits;
+  };
+  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const unreserved = "-_.!~*'()";
+  add(alnum + unreserved, U_USER | U_PASSWORD | U_PARAM | U_HEADER);
+  add('&=+$,;?/', U_USER);
+  // Leniency: '#' is not allowed unescaped in a user part (RFC 3261 §25.1), but carrier equipment sends it in
+  // telephone-subscriber users ("sip:*31#123@gw"); accepting it costs nothing and it is written back as received.
+  add('#', U_USER);
+  add('&=+$,', U_PASSWORD);
+  add('[]/:&+$', U_PARAM);
+  add('[]/?:+$', U_HEADER);
+  // Leniency: '_' is not a hostname character (RFC 3261 §25.1 domainlabel) but appears in deployed host names.
+  add(alnum + '-._', U_HOST);
+  add('0123456789abcdefABCDEF', U_HEX);
+  return t;
+})();
+
+function cls(c: number, bit: number): boolean {
+  return c < 128 && (URI_CLASS[c]! & bit) !== 0;
+}
+
+function fail(message: string): never {
+  throw new SipUriError(message);
+}
+
+/**
+ * Index after the run of `bit`-class characters and %HH escapes starting at `i` (stops at `end` or at the first
+ * other character). Throws on a `%` not followed by two hex digits (RFC 3261 §25.1 escaped).
+ */
+function scanEscaped(s: string, i: number, end: number, bit: number, what: string): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c === Ch.Percent) {
+      if (i + 2 >= end) fail(`bad escape in ${what}: '%' must be followed by two hex digits`);
+      if (!cls(s.charCodeAt(i + 1), U_HEX) || !cls(s.charCodeAt(i + 2), U_HEX)) {
+        fail(`bad escape in ${what}: '${s.slice(i, i + 3)}' is not '%' followed by two hex digits`);
+      }
+      i += 3;
+    } else if (cls(c, bit)) i++;
+    else break;
+  }
+  return i;
+}
+
+/** Reads a host (hostname, IPv4address or IPv6reference) starting at `i`; returns the index after it. */
+function scanHost(s: string, i: number, end: number): number {
+  if (s.charCodeAt(i) === Ch.LBracket) {
+    const close = s.indexOf(']', i);
+    if (close < 0 || close >= end) fail('IPv6 reference is missing its closing "]"');
+    let colons = 0;
+    for (let j = i + 1; j < close; j++) {
+      const c = s.charCodeAt(j);
+      if (c === Ch.Colon) colons++;
+      else if (c !== Ch.Dot && !cls(c, U_HEX)) fail(`invalid character ${describeChar(c)} in IPv6 reference`);
+    }
+    if (colons < 2) fail(`invalid IPv6 reference ${s.slice(i, close + 1)}`);
+    return close + 1;
+  }
+  let j = i;
+  while (j < end && cls(s.charCodeAt(j), U_HOST)) j++;
+  if (j === i) fail(`missing host (found ${describeChar(j < end ? s.charCodeAt(j) : -1)})`);
+  return j;
+}
+
+/** Parses a port (1*DIGIT, 0-65535) in `s[i, j)`. */
+function parsePort(s: string, i: number, j: number): number {
+  if (j === i) fail('empty port after ":"');
+  if (j - i > 5) fail(`port ${s.slice(i, j)} is out of range 0-65535`);
+  let n = 0;
+  for (let k = i; k < j; k++) n = n * 10 + (s.charCodeAt(k) - Ch.Zero);
+  if (n > 65535) fail(`port ${n} is out of range 0-65535`);
+  return n;
+}
+
+/**
+ * Reads `*( ";" name [ "=" value ] )` URI parameters starting at `i` (which holds ";" or is past the list) with the
+ * given character class. Returns the index after the list.
+ */
+function scanUriParams(s: string, i: number, end: number, out: Param[], bit: number, what: string): number {
+  while (i < end && s.charCodeAt(i) === Ch.Semi) {
+    const nameStart = i + 1;
+    const nameEnd = scanEscaped(s, nameStart, end, bit, what);
+    if (nameEnd === nameStart) {
+      fail(`empty ${what} name (found ${describeChar(nameEnd < end ? s.charCodeAt(nameEnd) : -1)})`);
+    }
+    const name = s.slice(nameStart, nameEnd);
+    if (nameEnd < end && s.charCodeAt(nameEnd) === Ch.Eq) {
+      const valueEnd = scanEscaped(s, nameEnd + 1, end, bit, what);
+      out.push([name, s.slice(nameEnd + 1, valueEnd)]);
+      i = valueEnd;
+    } else {
+      out.push([name, null]);
+      i = nameEnd;
+    }
+  }
+  return i;
+}
+
+/**
+ * Parses the part of a SIP/SIPS URI after `scheme:` (RFC 3261 §25.1 SIP-URI):
+ * `[ userinfo ] hostport uri-parameters [ headers ]`. `start` is the index just after the colon.
+ *
+ * @throws SipUriError naming the part that is wrong.
+ */
+export function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUri {
+  const end = text.length;
+  let i = start;
+  let user: string | undefined;
+  let password: string | undefined;
+  // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@". No part of a SIP URI other than userinfo may
+  // hold an unescaped "@", so the first "@" ends the userinfo.
+  const at = text.indexOf('@', i);
+  if (at >= 0) {
+    const userEnd = scanEscaped(text, i, at, U_USER, 'user part');
+    if (userEnd === i) fail(at === i ? 'empty user part before "@"' : `invalid character ${describeChar(text.charCodeAt(i))} in user part`);
+    user = text.slice(i, userEnd);
+    if (userEnd < at) {
+      if (text.charCodeAt(userEnd) !== Ch.Colon) fail(`invalid character ${describeChar(text.charCodeAt(userEnd))} in user part`);
+      const pwEnd = scanEscaped(text, userEnd + 1, at, U_PASSWORD, 'password');
+      if (pwEnd !== at) fail(`invalid character ${describeChar(text.charCodeAt(pwEnd))} in password`);
+      password = text.slice(userEnd + 1, at);
+    }
+    i = at + 1;
+  }
+  if (i >= end) fail('missing host');
+  const hostEnd = scanHost(text, i, end);
+  const host = text.slice(i, hostEnd);
+  i = hostEnd;
+  let port: number | undefined;
+  if (i < end && text.charCodeAt(i) === Ch.Colon) {
+    let j = i + 1;
+    while (j < end) {
+      const c = text.charCodeAt(j);
+      if (c < Ch.Zero || c > Ch.Nine) break;
+      j++;
+    }
+    if (j === i + 1 && j < end && (cls(text.charCodeAt(j), U_HEX) || text.charCodeAt(j) === Ch.Colon)) {
+      fail(`IPv6 address must be enclosed in "[" "]" (RFC 3261 §25.1 IPv6reference), or the port is not a number`);
+    }
+    port = parsePort(text, i + 1, j);
+    i = j;
+  }
+  let params: Params = NO_PARAMS;
+  if (i < end && text.charCodeAt(i) === Ch.Semi) {
+    const list: Param[] = [];
+    i = scanUriParams(text, i, end, list, U_PARAM, 'URI parameter');
+    params = list;
+  }
+  let headers: Params = NO_PARAMS;
+  if (i < end && text.charCodeAt(i) === Ch.Question) {
+    // headers = "?" header *( "&" header ); header = hname "=" hvalue (hvalue may be empty)
+    const list: Param[] = [];
+    for (;;) {
+      const nameStart = i + 1;
+      const nameEnd = scanEscaped(text, nameStart, end, U_HEADER, 'URI header');
+      if (nameEnd === nameStart) fail('empty URI header name');
+      if (nameEnd >= end || text.charCodeAt(nameEnd) !== Ch.Eq) {
+        fail(`URI header ${text.slice(nameStart, nameEnd)} has no "=" (RFC 3261 §25.1 header = hname "=" hvalue)`);
+      }
+      const valueEnd = scanEscaped(text, nameEnd + 1, end, U_HEADER, 'URI header');
+      list.push([text.slice(nameStart, nameEnd), text.slice(nameEnd + 1, valueEnd)]);
+      i = valueEnd;
+      if (i >= end || text.charCodeAt(i) !== Ch.Amp) break;
+    }
+    headers = list;
+  }
+  if (i < end) {
+    fail(`unexpected ${describeChar(text.charCodeAt(i))} at offset ${i} of the ${scheme} URI`);
+  }
+  // Object literals with a fixed key order give the few hidden classes V8 optimizes best (hot path).
+  if (password !== undefined) {
+    const uri: { -readonly [K in keyof SipUri]: SipUri[K] } = { scheme, user: user!, password, host, params, headers };
+    if (port !== undefined) uri.port = port;
+    return uri;
+  }
+  if (user !== undefined) {
+    return port === undefined ? { scheme, user, host, params, headers } : { scheme, user, host, port, params, headers };
+  }
+  return port === undefined ? { scheme, host, params, headers } : { scheme, host, port, params, headers };
+}
+
+/** `;name=value` list in URI form (same as formatParams, kept local to avoid a dependency knot). */
+function formatUriParams(params: Params): string {
+  let s = '';
+  for (const [k, v] of params) s += v === null ? `;${k}` : `;${k}=${v}`;
+  return s;
+}
+
+/** Writes a SIP/SIPS URI; the inverse of {@link parseSipUri} for anything it returned. */
+export function formatSipUri(u: SipUri): string {
+  let s = u.scheme + ':';
+  if (u.user !== undefined) {
+    s += u.user;
+    if (u.password !== undefined) s += ':' + u.password;
+    s += '@';
+  }
+  s += u.host;
+  if (u.port !== undefined) s += ':' + String(u.port);
+  if (u.params.length > 0) s += formatUriParams(u.params);
+  if (u.headers.length > 0) {
+    let first = true;
+    for (const [k, v] of u.headers) {
+      s += (first ? '?' : '&') + k + '=' + (v ?? '');
+      first = false;
+    }
+  }
+  return s;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Resolves %HH escapes (RFC 3261 §19.1.2) and decodes the result as UTF-8 (invalid sequences become U+FFFD).
+ * Text without "%" is returned as is.
+ */
+export function unescapeUser(user: string): string {
+  if (user.indexOf('%') < 0) return user;
+  const bytes: number[] = [];
+  for (let i = 0; i < user.length; i++) {
+    const c = user.charCodeAt(i);
+    if (c === Ch.Percent && i + 2 < user.length && cls(user.charCodeAt(i + 1), U_HEX) && cls(user.charCodeAt(i + 2), U_HEX)) {
+      bytes.push(Number.parseInt(user.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 0x80) bytes.push(c);
+    else for (const b of Buffer.from(user[i]!, 'utf8')) bytes.push(b);
+  }
+  return utf8.decode(Uint8Array.from(bytes));
+}
+
+// RFC 3261 §19.1.4: "Characters other than those in the 'reserved' set (see RFC 2396) are equivalent to their
+// '"%" HEX HEX' encoding." reserved = ";" / "/" / "?" / ":" / "@" / "&" / "=" / "+" / "$" / ","
+const RESERVED = new Set([';', '/', '?', ':', '@', '&', '=', '+', '$', ',']);
+
+/** Canonical form for comparison: escapes of unreserved characters resolved, other escapes with upper-case hex. */
+function normalizeEscapes(s: string): string {
+  if (s.indexOf('%') < 0) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === Ch.Percent && i + 2 < s.length && cls(s.charCodeAt(i + 1), U_HEX) && cls(s.charCodeAt(i + 2), U_HEX)) {
+      const code = Number.parseInt(s.slice(i + 1, i + 3), 16);
+      const ch = String.fromCharCode(code);
+      out += code >= 0x21 && code < 0x7f && !RESERVED.has(ch) ? ch : '%' + s.slice(i + 1, i + 3).toUpperCase();
+      i += 2;
+    } else out += s[i]!;
+  }
+  return out;
+}
+
+function paramMap(params: Params): Map<string, string | null> {
+  const m = new Map<string, string | null>();
+  for (const [k, v] of params) {
+    const key = normalizeEscapes(k).toLowerCase();
+    if (!m.has(key)) m.set(key, v === null ? null : normalizeEscapes(v).toLowerCase());
+  }
+  return m;
+}
+
+// RFC 3261 §19.1.4: "A user, ttl, or method uri-parameter appearing in only one URI never matches, even if it
+// contains the default value." … "maddr … and transport" likewise: these must match when present in either URI.
+const MUST_MATCH_PARAMS = ['user', 'ttl', 'method', 'maddr', 'transport'] as const;
+
+/**
+ * URI equality of RFC 3261 §19.1.4 for SIP and SIPS URIs:
+ * - sip and sips never match; userinfo is case-sensitive, host case-insensitive, escapes of unreserved characters
+ *   are equivalent to the characters;
+ * - "A URI omitting any component with a default value will not match a URI explicitly containing that component
+ *   with its default value" (so `sip:a@h` ≠ `sip:a@h:5060`);
+ * - user, ttl, method, maddr and transport parameters must match when present in either; other parameters must match
+ *   when present in both and are ignored otherwise;
+ * - "URI header components are never ignored": headers must be present in both and match (order does not matter).
+ *
+ * Host names are compared as text: no DNS resolution (§19.1.4 "an IP address that is the result of a DNS lookup of a
+ * host name does not match that host name").
+ */
+export function sipUrisEqual(a: SipUri, b: SipUri): boolean {
+  if (a.scheme !== b.scheme) return false;
+  if ((a.user === undefined) !== (b.user === undefined)) return false;
+  if (a.user !== undefined && normalizeEscapes(a.user) !== normalizeEscapes(b.user!)) return false;
+  if ((a.password === undefined) !== (b.password === undefined)) return false;
+  if (a.password !== undefined && normalizeEscapes(a.password) !== normalizeEscapes(b.password!)) return false;
+  if (a.host.toLowerCase() !== b.host.toLowerCase()) return false;
+  if (a.port !== b.port) return false;
+  const pa = paramMap(a.params);
+  const pb = paramMap(b.params);
+  for (const name of MUST_MATCH_PARAMS) {
+    if (pa.has(name) !== pb.has(name)) return false;
+  }
+  for (const [k, v] of pa) {
+    if (pb.has(k) && pb.get(k) !== v) return false;
+  }
+  if (a.headers.length !== b.headers.length) return false;
+  if (a.headers.length > 0) {
+    const ha = paramMap(a.headers);
+    const hb = paramMap(b.headers);
+    if (ha.size !== hb.size) return false;
+    for (const [k, v] of ha) if (!hb.has(k) || hb.get(k) !== v) return false;
+  }
+  return true;
+}
