@@ -12,7 +12,9 @@ const ALLOWED = {
   observability: BASE,
   sip: BASE,
   codecs: BASE,
-  config: [...BASE, 'sip'],
+  // config validates listen URLs with the transport's pure parser (transport/listen-url.ts); transport never
+  // imports config.
+  config: [...BASE, 'sip', 'transport'],
   transport: [...BASE, 'observability', 'sip'],
   transaction: [...BASE, 'observability', 'sip', 'transport'],
   dialog: [...BASE, 'observability', 'sip', 'transaction', 'transport'],

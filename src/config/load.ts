@@ -11,7 +11,8 @@ import { isSipUri } from '../sip/uri/uri-types.js';
 import type { ConfigProblem } from './config-error.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_CONFIG_YAML } from './default-config.js';
-import { parseCidr, parseListenUrl } from './listen-url.js';
+import { parseListenUrl } from '../transport/listen-url.js';
+import { parseCidr } from './cidr.js';
 import type { TandemConfig } from './schema.js';
 import { ConfigSchema } from './schema.js';
 
@@ -94,9 +95,13 @@ function semanticProblems(config: TandemConfig, loc: Located): ConfigProblem[] {
   };
   const seen = new Set<string>();
   config.listen.forEach((url, i) => {
-    const spec = parseListenUrl(url);
-    if (typeof spec === 'string') add(['listen', i], spec);
-    else {
+    let spec: ReturnType<typeof parseListenUrl> | undefined;
+    try {
+      spec = parseListenUrl(url);
+    } catch (err: unknown) {
+      add(['listen', i], err instanceof Error ? err.message : String(err));
+    }
+    if (spec !== undefined) {
       const k = `${spec.protocol}:${spec.host}:${spec.port}`;
       if (seen.has(k) && spec.port !== 0) add(['listen', i], `'${url}' is listed twice`);
       seen.add(k);

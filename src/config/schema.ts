@@ -15,7 +15,7 @@ export const TrunkSchema = Type.Object(
     /** Where calls toward this trunk go: a SIP URI (host must be numeric or resolvable). */
     to: Type.Optional(Type.String({ minLength: 1 })),
     /** Trusted peers receive P-Asserted-Identity and Privacy (RFC 3325 §2.3). */
-    trusted: Type.Boolean({ default: false }),
+    trusted: Type.Optional(Type.Boolean({ default: false })),
     /** Free text for operators. */
     description: Type.Optional(Type.String()),
   },

@@ -1,30 +1,5 @@
 import { isIP } from 'node:net';
 
-/** A listening socket as configured: `udp://127.0.0.1:5060`, `tcp://[::1]:5060`, `tls://0.0.0.0:5061`. */
-export interface ListenSpec {
-  readonly protocol: 'udp' | 'tcp' | 'tls';
-  /** IP literal without brackets. */
-  readonly host: string;
-  readonly port: number;
-}
-
-const LISTEN_RE = /^(udp|tcp|tls):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9.]+)(?::(\d{1,5}))?$/;
-
-/**
- * Parses a listen URL; returns an error message instead of throwing so that config validation can collect every
- * problem. Hosts must be IP literals (Tandem binds sockets, it does not resolve names at start-up).
- */
-export function parseListenUrl(text: string): ListenSpec | string {
-  const m = LISTEN_RE.exec(text.trim());
-  if (m === null) return `expected udp|tcp|tls://IP[:PORT] (IPv6 in brackets), got '${text}'`;
-  const protocol = m[1] as ListenSpec['protocol'];
-  const host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
-  if (isIP(host) === 0) return `'${m[2]}' is not an IP address`;
-  const port = m[3] === undefined ? (protocol === 'tls' ? 5061 : 5060) : Number(m[3]);
-  if (port > 65535) return `port ${port} is out of range (0-65535)`;
-  return { protocol, host, port };
-}
-
 /** An address range: `127.0.0.0/8`, `2001:db8::/32`, or a single address. */
 export interface Cidr {
   readonly family: 4 | 6;
