@@ -23,8 +23,8 @@ export class HeaderList {
   #fields: HeaderField[];
   #cache = new Map<string, unknown>();
 
-  constructor(fields: Iterable<HeaderField> = []) {
-    this.#fields = Array.from(fields, (f) => ({ name: canonicalHeaderName(f.name), value: f.value }));
+  constructor(fields?: Iterable<HeaderField>) {
+    this.#fields = fields === undefined ? [] : Array.from(fields, (f) => ({ name: canonicalHeaderName(f.name), value: f.value }));
   }
 
   /** @internal Builds from fields whose names are already canonical (parser fast path). */
@@ -32,6 +32,12 @@ export class HeaderList {
     const h = new HeaderList();
     h.#fields = fields;
     return h;
+  }
+
+  /** @internal The cached parsed value of `name`, if any, without parsing. */
+  peekCached(name: TypedHeaderName): unknown {
+    const v = this.#cache.get(name);
+    return v === UNSET ? undefined : v;
   }
 
   /**

@@ -63,11 +63,12 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMIT
       }
     }
     const head = bytes.toString('utf8', start, headEnd);
-    const lines = splitLines(head);
-    const startLine = lines[0] ?? '';
+    let startEnd = head.indexOf('\n');
+    if (startEnd < 0) startEnd = head.length;
+    const startLine = head.slice(0, startEnd > 0 && head.charCodeAt(startEnd - 1) === 13 ? startEnd - 1 : startEnd);
     isRequest = !startLine.startsWith('SIP/');
 
-    const raw = readHeaderLines(lines, limits);
+    const raw = readHeaderLines(head, startEnd + 1, limits);
     fields = raw.fields;
     if (raw.error !== undefined) return fail(raw.error, fields, isRequest);
 
@@ -108,19 +109,6 @@ function fail(error: SipParseError, fields: readonly HeaderField[], isRequest: b
   return { ok: false, error, fields, isRequest };
 }
 
-function splitLines(head: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= head.length) {
-    let j = head.indexOf('\n', i);
-    if (j < 0) j = head.length;
-    const end = j > i && head.charCodeAt(j - 1) === 13 ? j - 1 : j;
-    out.push(head.slice(i, end));
-    i = j + 1;
-  }
-  return out;
-}
-
 interface HeaderLines {
   fields: HeaderField[];
   /** 1-based line number of each field (same index). */
@@ -128,55 +116,97 @@ interface HeaderLines {
   error?: SipParseError;
 }
 
-function readHeaderLines(lines: readonly string[], limits: ParserLimits): HeaderLines {
+/** End of the line starting at `pos` (index of its LF, or the end), and where its content ends (before CR). */
+function lineEndOf(head: string, pos: number): number {
+  const j = head.indexOf('\n', pos);
+  return j < 0 ? head.length : j;
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
+ * Reads the header lines of `head` from `pos` on: unfolds (§7.3.1), splits name and value at the first colon, trims
+ * (HCOLON allows white space before the colon), canonicalizes names. Index scanning; one string per name and value.
+ */
+function readHeaderLines(head: string, pos: number, limits: ParserLimits): HeaderLines {
   const fields: HeaderField[] = [];
   const lineNos: number[] = [];
   let error: SipParseError | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    let line = lines[i]!;
-    const lineNo = i + 1;
+  let lineNo = 1;
+  const n = head.length;
+  while (pos < n) {
+    lineNo++;
+    const firstLineNo = lineNo;
+    let end = lineEndOf(head, pos);
+    let contentEnd = end > pos && head.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    let line: string | undefined;
     // §7.3.1: a line starting with SP or HTAB continues the previous one (folded LWS = one SP).
-    while (i + 1 < lines.length) {
-      const c = lines[i + 1]!.charCodeAt(0);
-      if (c !== 32 && c !== 9) break;
-      line += ' ' + lines[i + 1]!.trimStart();
-      i++;
+    while (end + 1 < n && isWs(head.charCodeAt(end + 1))) {
+      line = (line ?? head.slice(pos, contentEnd)) + ' ';
+      let k = end + 1;
+      while (k < n && isWs(head.charCodeAt(k))) k++;
+      const nextEnd = lineEndOf(head, k);
+      const nextContentEnd = nextEnd > k && head.charCodeAt(nextEnd - 1) === 13 ? nextEnd - 1 : nextEnd;
+      line += head.slice(k, nextContentEnd);
+      end = nextEnd;
+      contentEnd = nextContentEnd;
+      lineNo++;
     }
-    if (line.length === 0) continue;
-    if (line.length > limits.maxHeaderLength) {
-      error ??= new SipParseError(`header line of ${line.length} characters exceeds the limit of ${limits.maxHeaderLength}`, {
-        line: lineNo,
+    const text = line ?? head;
+    const from = line === undefined ? pos : 0;
+    const to = line === undefined ? contentEnd : line.length;
+    pos = end + 1;
+    if (to === from) continue;
+    if (to - from > limits.maxHeaderLength) {
+      error ??= new SipParseError(`header line of ${to - from} characters exceeds the limit of ${limits.maxHeaderLength}`, {
+        line: firstLineNo,
       });
       continue;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      error ??= new SipParseError(`line ${lineNo} is not a header (no ':')`, { line: lineNo });
+    const colon = text.indexOf(':', from);
+    if (colon <= from || colon >= to) {
+      error ??= new SipParseError(`line ${firstLineNo} is not a header (no ':')`, { line: firstLineNo });
       continue;
     }
-    let end = colon;
-    while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
-    const name = line.slice(0, end);
+    let nameEnd = colon;
+    while (nameEnd > from && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = text.slice(from, nameEnd);
     const canonical = canonicalHeaderName(name);
     // A registered name is a token already; only unknown names need the check.
-    if (canonical === name && !isTypedOrKnown(canonical) && !TOKEN_RE.test(name)) {
-      error ??= new SipParseError(`line ${lineNo}: header name '${name.slice(0, 40)}' is not a token`, { line: lineNo });
+    if (canonical === name && TYPED.get(canonical) === undefined && !TOKEN_RE.test(name)) {
+      error ??= new SipParseError(`line ${firstLineNo}: header name '${name.slice(0, 40)}' is not a token`, {
+        line: firstLineNo,
+      });
       continue;
     }
-    fields.push({ name: canonical, value: line.slice(colon + 1).trim() });
-    lineNos.push(lineNo);
+    let vs = colon + 1;
+    let ve = to;
+    while (vs < ve && isWs(text.charCodeAt(vs))) vs++;
+    while (ve > vs && isWs(text.charCodeAt(ve - 1))) ve--;
+    fields.push({ name: canonical, value: text.slice(vs, ve) });
+    lineNos.push(firstLineNo);
     if (fields.length > limits.maxHeaders) {
-      return { fields, lineNos, error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: lineNo }) };
+      return {
+        fields,
+        lineNos,
+        error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: firstLineNo }),
+      };
     }
   }
   return error === undefined ? { fields, lineNos } : { fields, lineNos, error };
 }
 
-const TYPED: Readonly<Record<string, HeaderDef<unknown>>> = HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>;
+/** Registry rows by canonical name (a Map: names are canonical interned strings, so lookups hash nothing new). */
+const TYPED: ReadonlyMap<string, HeaderDef<unknown>> = new Map(
+  Object.entries(HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>),
+);
 
-function isTypedOrKnown(name: string): boolean {
-  return TYPED[name] !== undefined;
-}
+/** Slots of the headers whose presence and count the message rules check. */
+const SLOT: ReadonlyMap<string, number> = new Map(
+  ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'].map((h, i) => [h, i]),
+);
 
 function lineOf(h: HeaderLines, name: string): number | undefined {
   for (let i = 0; i < h.fields.length; i++) if (h.fields[i]!.name === name) return h.lineNos[i];
@@ -271,48 +301,48 @@ function headerError(err: unknown, name: string, lines: HeaderLines): SipParseEr
  */
 function checkHeaders(message: SipMessage, h: HeaderLines): SipParseError | undefined {
   const headers = message.headers;
-  const parsed = new Map<string, unknown>();
-  const counts = new Map<string, number>();
-  for (let i = 0; i < h.fields.length; i++) {
-    const f = h.fields[i]!;
-    counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
-    const def = TYPED[f.name];
+  const counts = [0, 0, 0, 0, 0, 0, 0, 0];
+  const { fields, lineNos } = h;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const slot = SLOT.get(f.name);
+    if (slot !== undefined) counts[slot]!++;
+    const def = TYPED.get(f.name);
     if (def === undefined) continue;
     let value: unknown;
     try {
       value = def.parse(f.value);
     } catch (err: unknown) {
       const e = headerError(err, f.name, h);
-      return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: h.lineNos[i]!, cause: err });
+      return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: lineNos[i]!, cause: err });
     }
-    const prev = parsed.get(f.name);
-    if (prev === undefined) parsed.set(f.name, value);
+    const prev = headers.peekCached(f.name as TypedHeaderName);
+    if (prev === undefined) headers.cacheParsed(f.name as TypedHeaderName, value);
     else if (def.isList) {
-      if (Array.isArray(prev)) parsed.set(f.name, (prev as unknown[]).concat(value as unknown[]));
+      if (Array.isArray(prev)) headers.cacheParsed(f.name as TypedHeaderName, (prev as unknown[]).concat(value as unknown[]));
       else {
         // Contact: `*` stands alone (RFC 3261 §20.10); other lines concatenate.
         const a = prev as { isStar: boolean; contacts?: unknown[] };
         const b = value as { isStar: boolean; contacts?: unknown[] };
         if (a.isStar || b.isStar) {
-          return new SipParseError("'*' mixed with other contacts", { header: f.name, line: h.lineNos[i]! });
+          return new SipParseError("'*' mixed with other contacts", { header: f.name, line: lineNos[i]! });
         }
-        parsed.set(f.name, { isStar: false, contacts: [...(a.contacts ?? []), ...(b.contacts ?? [])] });
+        headers.cacheParsed(f.name as TypedHeaderName, { isStar: false, contacts: [...(a.contacts ?? []), ...(b.contacts ?? [])] });
       }
     }
   }
   for (const name of MANDATORY) {
     // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
-    if (!counts.has(name)) return new SipParseError(`missing ${name} header`, { header: name });
+    if (counts[SLOT.get(name)!] === 0) return new SipParseError(`missing ${name} header`, { header: name });
   }
   for (const name of SINGLE_VALUED) {
-    const n = counts.get(name) ?? 0;
+    const n = counts[SLOT.get(name)!]!;
     // RFC 4475 §3.3.8: several values of a single-valued header → 400.
     if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(h, name) ?? 0 });
   }
-  for (const [name, value] of parsed) headers.cacheParsed(name as TypedHeaderName, value);
-  if ((parsed.get('Via') as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
+  if ((headers.peekCached('Via') as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
   if (message.kind === 'request') {
-    const cseq = parsed.get('CSeq') as { method: string };
+    const cseq = headers.peekCached('CSeq') as { method: string };
     // RFC 4475 §3.1.2.17: start line and CSeq method must agree. For a method Tandem does not know, §3.1.2.18
     // prefers 501 (answered by the UA core) to 400, so the mismatch is left to it.
     if (cseq.method !== message.method && KNOWN_METHODS.has(message.method)) {
