@@ -4,7 +4,16 @@
  *
  *   TransportLayer (sockets, §18) ──message──▶ TransactionLayer (§17) ──TU──▶ UaCore (§8.2) ──▶ handler (B2BUA)
  */
+import { AdminServer } from './admin/admin-server.js';
+import { B2bua } from './b2bua/b2bua.js';
+import type { CallSummary } from './b2bua/call-state.js';
+import { TrunkMonitor } from './b2bua/trunk-monitor.js';
 import type { Config } from './config/load.js';
+import { MappingStore } from './interworking/mapping-store.js';
+import type { NameAddr } from './sip/headers/header-types.js';
+import { bracketIfIpv6 } from './transport/address.js';
+import { DnsResolver } from './transport/resolver.js';
+import type { TransportProtocol } from './transport/transport.js';
 import { deriveTimers } from './config/timers.js';
 import { UaCore } from './dialog/ua-core.js';
 import type { Logger } from './observability/logger.js';
@@ -22,6 +31,8 @@ export interface GatewayOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly metrics?: Metrics;
+  /** Every ended call's summary (the CDR path hooks in here). */
+  readonly onCallEnded?: (summary: CallSummary) => void;
 }
 
 /** A running Tandem: its layers, its bound sockets, and one idempotent close(). */
@@ -31,7 +42,13 @@ export interface Gateway {
   readonly transport: TransportLayer;
   readonly transactions: TransactionLayer;
   readonly core: UaCore;
+  readonly b2bua: B2bua;
+  readonly mappings: MappingStore;
   readonly listeningPoints: readonly ListeningPoint[];
+  /** The admin listener's address, when it is on. */
+  readonly admin: { readonly host: string; readonly port: number } | undefined;
+  /** SIGTERM behaviour: refuse new calls, let calls end until the deadline, BYE the rest. */
+  drain(deadlineMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,7 +99,75 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   transactions.setUser(core);
   transport.on('message', (m) => transactions.receive(m));
   transport.on('error', (err) => logger.warn({ err }, 'transport error'));
+  const mappings = await MappingStore.open({ extraFiles: [...(config.mappings?.files ?? [])] });
   const listeningPoints = await transport.start();
+
+  const pointFor = (protocol: TransportProtocol): ListeningPoint =>
+    listeningPoints.find((p) => p.protocol === protocol) ?? listeningPoints[0]!;
+  const contactFor = (protocol: TransportProtocol): NameAddr => {
+    const p = pointFor(protocol);
+    return {
+      uri: {
+        scheme: protocol === 'tls' ? 'sips' : 'sip',
+        user: 'tandem',
+        host: bracketIfIpv6(p.address),
+        port: p.port,
+        params: protocol === 'udp' ? [] : [['transport', protocol]],
+        headers: [],
+      },
+      params: [],
+      isBracketed: true,
+    };
+  };
+  const resolver = new DnsResolver();
+  const trunks = new TrunkMonitor({ config, resolver, clock, logger, metrics });
+  const timers = deriveTimers({ t1: config.sip.t1, t2: config.sip.t2, t4: config.sip.t4 });
+  const b2bua = new B2bua({
+    config,
+    ctx: {
+      transactions,
+      clock,
+      t1: timers.t1,
+      t2: timers.t2,
+      timerCMs: config.routing.timerC * 1_000,
+      logger,
+      metrics,
+      userAgent: config.sip.userAgent,
+      resolver,
+      contactFor,
+      contactHost: (protocol) => bracketIfIpv6(pointFor(protocol).address),
+    },
+    mappings,
+    trunks,
+    logger,
+    metrics,
+    ...(options.onCallEnded === undefined ? {} : { onCallEnded: options.onCallEnded }),
+  });
+  core.setHandler(b2bua);
+  trunks.start(transactions);
+
+  let admin: AdminServer | undefined;
+  let adminAddress: { host: string; port: number } | undefined;
+  let isDraining = false;
+  if (config.admin.listen !== 'off') {
+    const [host, port] = splitHostPort(config.admin.listen);
+    admin = new AdminServer(
+      {
+        health: () => ({ status: isDraining ? 'draining' : 'ok', calls: b2bua.calls.size }),
+        calls: () => [...b2bua.calls].map((c) => c.toJSON()),
+        metrics: () => metrics.render(),
+        reloadMappings: () => reloadMappings(mappings, logger),
+      },
+      logger,
+    );
+    try {
+      const a = await admin.listen(host, port);
+      adminAddress = { host: a.address, port: a.port };
+    } catch (err: unknown) {
+      await transport.close();
+      throw err;
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -91,13 +176,36 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     transport,
     transactions,
     core,
+    b2bua,
+    mappings,
     listeningPoints,
+    admin: adminAddress,
+    async drain(deadlineMs) {
+      isDraining = true;
+      await b2bua.drain(deadlineMs);
+    },
     close() {
       closing ??= (async () => {
+        trunks.close();
+        await admin?.close();
         transactions.close();
         await transport.close();
       })();
       return closing;
     },
   };
+}
+
+/** Reloads the cause tables (SIGHUP, POST /mappings/reload): all or nothing, with the outcome logged. */
+export async function reloadMappings(store: MappingStore, logger: Logger): Promise<{ ok: boolean; version: string; message: string }> {
+  const outcome = await store.reload();
+  if (outcome.ok) logger.info({ version: outcome.version, changed: outcome.changed }, 'mappings reloaded');
+  else logger.warn({ version: outcome.version, errors: outcome.message }, 'mappings reload refused: the tables in force stay');
+  return { ok: outcome.ok, version: outcome.version, message: outcome.message };
+}
+
+function splitHostPort(text: string): [string, number] {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(text);
+  if (m === null) throw new TypeError(`admin.listen must be HOST:PORT or off, got '${text}'`);
+  return [m[1]!, Number(m[2])];
 }

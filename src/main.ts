@@ -4,7 +4,7 @@
  */
 import type { Config } from './config/load.js';
 import type { Gateway } from './gateway.js';
-import { createGateway } from './gateway.js';
+import { createGateway, reloadMappings } from './gateway.js';
 import type { Logger } from './observability/logger.js';
 
 export interface RunOptions {
@@ -22,6 +22,8 @@ export async function runTandem(options: RunOptions): Promise<Gateway> {
     {
       config: options.configSource,
       sockets: gateway.listeningPoints.map((p) => ({ protocol: p.protocol, host: p.address, port: p.port })),
+      admin: gateway.admin,
+      mappingVersion: gateway.mappings.current.version,
     },
     'listening',
   );
@@ -29,8 +31,12 @@ export async function runTandem(options: RunOptions): Promise<Gateway> {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
-    gateway.close().then(
+    const deadline = options.config.shutdown.drainSeconds * 1_000;
+    logger.info({ signal, calls: gateway.b2bua.calls.size, drainSeconds: options.config.shutdown.drainSeconds }, 'stopping: draining calls');
+    gateway
+      .drain(deadline)
+      .then(() => gateway.close())
+      .then(
       () => {
         logger.info('stopped');
         logger.flush();
@@ -45,5 +51,9 @@ export async function runTandem(options: RunOptions): Promise<Gateway> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Issue 4: SIGHUP reloads the cause tables (validated whole, swapped atomically, or refused with the reasons).
+  process.on('SIGHUP', () => {
+    void reloadMappings(gateway.mappings, logger);
+  });
   return gateway;
 }

@@ -108,6 +108,12 @@ function semanticProblems(config: TandemConfig, loc: Located): ConfigProblem[] {
       if (spec.protocol === 'tls' && config.tls === undefined) add(['listen', i], 'a tls:// listener needs a `tls:` section (cert, key)');
     }
   });
+  if (config.admin.listen !== 'off' && !/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):\d{1,5}$/.test(config.admin.listen)) {
+    add(['admin', 'listen'], `expected IP:PORT (IPv6 in brackets) or off, got '${config.admin.listen}'`);
+  }
+  for (const [name, t] of Object.entries(config.trunks)) {
+    if (t.causeProfile !== undefined && !/^[A-Za-z0-9._-]+$/.test(t.causeProfile)) add(['trunks', name, 'causeProfile'], 'not a profile name');
+  }
   if (config.sip.t2 < config.sip.t1) add(['sip', 't2'], `T2 (${config.sip.t2} ms) must not be below T1 (${config.sip.t1} ms)`);
   for (const [name, trunk] of Object.entries(config.trunks)) {
     trunk.from?.forEach((c, i) => {

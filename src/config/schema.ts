@@ -18,6 +18,21 @@ export const TrunkSchema = Type.Object(
     trusted: Type.Optional(Type.Boolean({ default: false })),
     /** Free text for operators. */
     description: Type.Optional(Type.String()),
+    /** Cause-mapping profile (mappings/) used for this trunk's statuses and causes. */
+    causeProfile: Type.Optional(Type.String({ minLength: 1 })),
+    /**
+     * Toward a caller on this trunk, rewrite the failure status from the Q.850 cause with this trunk's profile
+     * (cause → status) instead of relaying the callee's status with a Reason added.
+     */
+    rewriteStatusFromCause: Type.Optional(Type.Boolean()),
+    /** Extra header names allowed to cross toward this trunk (besides the default policy). */
+    passHeaders: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9!%*_+`\'~.-]+$' }))),
+    /** Concurrent calls on this trunk (in and out); omitted = no per-trunk limit. */
+    maxCalls: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** New calls per second on this trunk; omitted = no per-trunk limit. */
+    callsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    /** OPTIONS pings toward a `to` trunk (default true); a trunk that stops answering is skipped by routing. */
+    ping: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -58,6 +73,48 @@ export const SipSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const LimitsSchema = Type.Object(
+  {
+    /** Concurrent calls in Tandem as a whole. */
+    maxCalls: Type.Integer({ minimum: 0, default: 50_000 }),
+    /** New calls per second in Tandem as a whole. */
+    callsPerSecond: Type.Number({ exclusiveMinimum: 0, default: 5_000 }),
+    /** Retry-After (seconds) on a 503 for an admission limit. */
+    retryAfter: Type.Integer({ minimum: 0, default: 5 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const RoutingSchema = Type.Object(
+  {
+    /** Final statuses from a trunk that make routing try the route's next trunk (timeouts and transport failures always do). */
+    advanceOn: Type.Array(Type.Integer({ minimum: 300, maximum: 699 }), { default: [503] }),
+    /** RFC 3261 §16.6 Timer C for an outbound INVITE that rings without answer, seconds (≥ 180 per the RFC's advice). */
+    timerC: Type.Integer({ minimum: 1, maximum: 3_600, default: 180 }),
+    /** Seconds between OPTIONS pings toward `to` trunks; 0 turns pinging off. */
+    optionsInterval: Type.Integer({ minimum: 0, default: 30 }),
+    /** Consecutive unanswered pings after which a trunk is considered down. */
+    optionsFailures: Type.Integer({ minimum: 1, default: 2 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const AdminSchema = Type.Object(
+  {
+    /** HOST:PORT of the admin HTTP listener (/healthz, /calls, /metrics, POST /mappings/reload); "off" disables it. */
+    listen: Type.String({ default: '127.0.0.1:8060' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ShutdownSchema = Type.Object(
+  {
+    /** On SIGTERM, seconds calls in progress may go on before Tandem sends BYE on what is left. */
+    drainSeconds: Type.Integer({ minimum: 0, default: 30 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const TlsSchema = Type.Object(
   {
     /** PEM certificate chain file. */
@@ -80,6 +137,12 @@ export const ConfigSchema = Type.Object(
     sip: SipSchema,
     trunks: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }), TrunkSchema, { default: {} }),
     routes: Type.Array(RouteSchema, { default: [] }),
+    limits: LimitsSchema,
+    routing: RoutingSchema,
+    admin: AdminSchema,
+    shutdown: ShutdownSchema,
+    /** Directory of operator cause-mapping profiles loaded beside the shipped ones (mappings/README.md). */
+    mappings: Type.Optional(Type.Object({ files: Type.Array(Type.String()) }, { additionalProperties: false })),
     log: Type.Object(
       {
         level: Type.Union(
@@ -97,3 +160,5 @@ export type TandemConfig = Static<typeof ConfigSchema>;
 export type TrunkConfig = Static<typeof TrunkSchema>;
 export type RouteConfig = Static<typeof RouteSchema>;
 export type SipConfig = Static<typeof SipSchema>;
+export type LimitsConfig = Static<typeof LimitsSchema>;
+export type RoutingConfig = Static<typeof RoutingSchema>;

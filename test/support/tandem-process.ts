@@ -28,7 +28,8 @@ export async function startTandem(configYaml: string | undefined, timeoutMs = 15
   if (configYaml !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-cfg-'));
     const file = join(dir, 'tandem.yaml');
-    writeFileSync(file, configYaml);
+    // Parallel test processes must not fight over the admin port: unless the test chose one, bind an ephemeral one.
+    writeFileSync(file, /^admin:/m.test(configYaml) ? configYaml : `${configYaml}\nadmin: { listen: "127.0.0.1:0" }\n`);
     args.push('--config', file);
   }
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });

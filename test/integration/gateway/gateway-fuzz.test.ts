@@ -53,7 +53,7 @@ describe('gateway under hostile input (live sockets)', () => {
   beforeAll(async () => {
     const base = defaultConfig();
     const config = loadConfigText(
-      'listen: [udp://127.0.0.1:0, tcp://127.0.0.1:0]\nsip: { maxMessageSize: 4096 }\ntrunks: {}\nroutes: []\n',
+      'listen: [udp://127.0.0.1:0, tcp://127.0.0.1:0]\nsip: { maxMessageSize: 4096 }\ntrunks: {}\nroutes: []\nadmin: { listen: off }\n',
       'test',
     );
     expect(base.listen.length).toBe(2);

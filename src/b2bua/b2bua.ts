@@ -1,0 +1,274 @@
+/**
+ * The B2BUA: the handler the UA core hands requests to (src/dialog/ua-core.ts CoreHandler). It admits new INVITEs
+ * (trunk ACL → 403, Max-Forwards → 483, loop → 482, admission → 503, routing → 404) and gives each a {@link Call};
+ * it finds the leg that owns an in-dialog request, an ACK, a CANCEL or a stray 2xx through its dialog registry.
+ * Refusals take their status and cause from the mapping tables (issue 4).
+ */
+import type { Config } from '../config/load.js';
+import type { CoreHandler } from '../dialog/ua-core.js';
+import type { MappingStore } from '../interworking/mapping-store.js';
+import type { InternalEvent } from '../interworking/mapping-schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { Admission } from '../policy/admission.js';
+import type { AdmissionLimits } from '../policy/admission.js';
+import type { RouteTable } from '../policy/routing.js';
+import { buildRouteTable } from '../policy/routing.js';
+import { createResponse } from '../sip/build.js';
+import type { HeaderField } from '../sip/header-list.js';
+import { serializeReason } from '../sip/headers/reason.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { calledNumberOf } from '../sip/uri/parse-uri.js';
+import type { InviteServerTransaction } from '../transaction/invite-server.js';
+import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
+import type { ServerTransaction } from '../transaction/transaction-user.js';
+import type { Endpoint, Source } from '../transport/transport.js';
+import { newTag } from '../util/ids.js';
+import { Call } from './call.js';
+import type { CallSummary } from './call-state.js';
+import type { DialogOwner, DialogRegistry, LegContext } from './leg-context.js';
+import type { TrunkMonitor } from './trunk-monitor.js';
+
+export interface B2buaOptions {
+  readonly config: Config;
+  readonly ctx: Omit<LegContext, 'registry'>;
+  readonly mappings: MappingStore;
+  readonly trunks: TrunkMonitor;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Every ended call's summary (CDRs hook in here). */
+  readonly onCallEnded?: (summary: CallSummary) => void;
+}
+
+const METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'MESSAGE'] as const;
+
+export class B2bua implements CoreHandler, DialogRegistry {
+  readonly methods: readonly string[] = METHODS;
+  readonly optionTags: readonly string[] = ['100rel'];
+  readonly accept: readonly string[] = ['application/sdp', 'multipart/mixed'];
+  readonly #config: Config;
+  readonly #ctx: LegContext;
+  readonly #mappings: MappingStore;
+  readonly #trunks: TrunkMonitor;
+  readonly #log: Logger;
+  readonly #metrics: Metrics;
+  readonly #routes: RouteTable;
+  readonly #admission: Admission;
+  readonly #dialogs = new Map<string, DialogOwner>();
+  readonly #calls = new Set<Call>();
+  readonly #byInvite = new Map<InviteServerTransaction, Call>();
+  readonly #scopes = new Map<Call, string[]>();
+  readonly #onCallEnded: ((s: CallSummary) => void) | undefined;
+  #isDraining = false;
+  readonly #drained: (() => void)[] = [];
+
+  constructor(options: B2buaOptions) {
+    this.#config = options.config;
+    this.#ctx = { ...options.ctx, registry: this };
+    this.#mappings = options.mappings;
+    this.#trunks = options.trunks;
+    this.#log = options.logger.child({ module: 'b2bua' });
+    this.#metrics = options.metrics;
+    this.#routes = buildRouteTable(options.config);
+    this.#onCallEnded = options.onCallEnded;
+    const limits = new Map<string, AdmissionLimits>([
+      ['*', { maxCalls: options.config.limits.maxCalls, callsPerSecond: options.config.limits.callsPerSecond }],
+    ]);
+    for (const [name, t] of Object.entries(options.config.trunks)) {
+      limits.set(name, { maxCalls: t.maxCalls, callsPerSecond: t.callsPerSecond });
+    }
+    this.#admission = new Admission(limits, options.ctx.clock.now());
+  }
+
+  /** Calls in progress (for /calls and the drain). */
+  get calls(): ReadonlySet<Call> {
+    return this.#calls;
+  }
+
+  // ── DialogRegistry ───────────────────────────────────────────────────────────────────────────────────────────
+
+  register(callId: string, localTag: string, leg: DialogOwner): void {
+    this.#dialogs.set(`${callId}\n${localTag}`, leg);
+  }
+
+  unregister(callId: string, localTag: string): void {
+    this.#dialogs.delete(`${callId}\n${localTag}`);
+  }
+
+  #owner(callId: string, localTag: string | undefined): DialogOwner | undefined {
+    return localTag === undefined ? undefined : this.#dialogs.get(`${callId}\n${localTag}`);
+  }
+
+  // ── CoreHandler ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  onRequest(tx: ServerTransaction, request: SipRequest, source: Source): boolean {
+    const toTag = request.to.tag;
+    if (toTag !== undefined) {
+      const owner = this.#owner(request.callId, toTag);
+      if (owner === undefined) return false; // UA core: 481
+      owner.onInDialogRequest(tx, request);
+      return true;
+    }
+    if (request.method !== 'INVITE' || tx.kind !== 'InviteServer') return false;
+    this.#newCall(tx, request, source);
+    return true;
+  }
+
+  onCancel(tx: NonInviteServerTransaction, cancel: SipRequest, invite: InviteServerTransaction): boolean {
+    const call = this.#byInvite.get(invite);
+    if (call === undefined) return false;
+    call.onCancel(tx, cancel);
+    return true;
+  }
+
+  onStrayAck(ack: SipRequest): boolean {
+    const owner = this.#owner(ack.callId, ack.to.tag);
+    if (owner === undefined) return false;
+    owner.onAck(ack);
+    return true;
+  }
+
+  onStrayResponse(response: SipResponse): boolean {
+    if (response.status < 200 || response.status >= 300 || response.cseq.method !== 'INVITE') return false;
+    const owner = this.#owner(response.callId, response.from.tag);
+    if (owner === undefined) return false;
+    owner.onStray2xx(response);
+    return true;
+  }
+
+  // ── new calls ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  #refuse(tx: ServerTransaction, request: SipRequest, event: InternalEvent, profileTrunk: string | undefined, detail: string, extra: HeaderField[] = []): void {
+    const set = this.#mappings.current;
+    const profile = (profileTrunk === undefined ? undefined : this.#config.trunks[profileTrunk]?.causeProfile) ?? 'rfc3398';
+    const m = set.internal(event, profile);
+    const text = set.causeName(m.cause);
+    const reason = serializeReason([
+      { protocol: 'Q.850', cause: m.cause, ...(text === undefined ? {} : { text }), ...(m.location === undefined ? {} : { location: m.location }), params: [] },
+    ]);
+    const headers: HeaderField[] = [{ name: 'Reason', value: reason }, { name: 'Server', value: this.#ctx.userAgent }, ...extra];
+    if (m.status === 503) headers.push({ name: 'Retry-After', value: String(this.#config.limits.retryAfter) });
+    try {
+      tx.respond(createResponse(request, m.status, { toTag: newTag(), headers, reason: `${m.reasonPhrase} (${detail})` }));
+    } catch (err: unknown) {
+      this.#log.debug({ err }, 'refusal not sent');
+    }
+    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: event });
+  }
+
+  #newCall(tx: InviteServerTransaction, request: SipRequest, source: Source): void {
+    // Trunk ACL (brief): a request from an address no trunk's `from` allows is refused with 403, creating nothing.
+    const ingress = this.#routes.ingressTrunk(source.remote.address);
+    if (ingress === undefined) {
+      try {
+        tx.respond(createResponse(request, 403, { toTag: newTag(), reason: 'Forbidden (source address not on any trunk)' }));
+      } catch {
+        // transaction gone
+      }
+      this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: 'acl' });
+      return;
+    }
+    if (this.#isDraining) return this.#refuse(tx, request, 'shutdown', ingress, 'shutting down');
+    // RFC 3261 §16.3 step 3 (applied by the B2BUA as it forwards): Max-Forwards 0 → 483.
+    let mf: number | undefined;
+    try {
+      mf = request.headers.get('Max-Forwards');
+    } catch {
+      mf = undefined;
+    }
+    if (mf === 0) return this.#refuse(tx, request, 'too-many-hops', ingress, 'Max-Forwards is 0');
+    // Loop detection (482): an INVITE that carries the branch of one of our own outbound INVITEs came back to us.
+    if (this.#isLoop(request)) return this.#refuse(tx, request, 'loop-detected', ingress, 'request looped back to Tandem');
+    const called = calledNumberOf(request.uri) ?? '';
+    const trunks = this.#routes.trunksFor(called);
+    if (trunks === undefined) return this.#refuse(tx, request, 'no-route', ingress, `no route for '${called}'`);
+    const scopes = ['*', ingress];
+    const verdict = this.#admission.admit(scopes, this.#ctx.clock.now());
+    if (!verdict.ok) {
+      return this.#refuse(tx, request, 'admission-limit', ingress, `${verdict.limit} limit of ${verdict.scope === '*' ? 'Tandem' : `trunk ${verdict.scope}`}`);
+    }
+    const call = new Call(
+      {
+        ctx: this.#ctx,
+        config: this.#config,
+        mappings: this.#mappings.current,
+        allow: this.methods,
+        resolveTrunk: (t) => this.#trunks.endpointOf(t),
+        joinTrunk: (t) => {
+          if (t === ingress) return true;
+          const ok = this.#admission.join(t).ok;
+          if (ok) this.#scopes.get(call)?.push(t);
+          return ok;
+        },
+        onEnded: (c, s) => this.#ended(c, s),
+      },
+      tx,
+      request,
+      source,
+      ingress,
+      trunks,
+    );
+    this.#calls.add(call);
+    this.#byInvite.set(tx, call);
+    this.#scopes.set(call, scopes);
+    tx.on('terminated', () => this.#byInvite.delete(tx));
+    this.#metrics.inc('tandem_calls_total', 'Calls admitted, by ingress trunk', { trunk: ingress });
+    this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);
+    call.start();
+  }
+
+  #isLoop(request: SipRequest): boolean {
+    let vias;
+    try {
+      vias = request.headers.get('Via') ?? [];
+    } catch {
+      return false;
+    }
+    for (const c of this.#calls) {
+      const b = c.outbound?.branch;
+      if (b !== undefined && vias.some((v) => v.branch === b)) return true;
+    }
+    return false;
+  }
+
+  #ended(call: Call, summary: CallSummary): void {
+    this.#calls.delete(call);
+    this.#admission.release(this.#scopes.get(call) ?? []);
+    this.#scopes.delete(call);
+    this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);
+    this.#metrics.inc('tandem_calls_ended_total', 'Calls ended, by final status', { status: String(summary.finalStatus) });
+    if (summary.egressTrunk !== undefined) {
+      this.#metrics.inc('tandem_calls_by_trunk_total', 'Calls ended, by egress trunk and final status', {
+        trunk: summary.egressTrunk,
+        status: String(summary.finalStatus),
+      });
+    }
+    this.#log.info({ call: summary }, 'call ended');
+    try {
+      this.#onCallEnded?.(summary);
+    } catch (err: unknown) {
+      this.#log.error({ err }, 'call-ended listener failed');
+    }
+    if (this.#isDraining && this.#calls.size === 0) for (const r of this.#drained.splice(0)) r();
+  }
+
+  /**
+   * SIGTERM (brief): stop taking new calls (503 from the tables), let calls end until `deadlineMs`, then BYE what is
+   * left. Resolves when no call is left.
+   */
+  async drain(deadlineMs: number): Promise<void> {
+    this.#isDraining = true;
+    if (this.#calls.size === 0) return;
+    await new Promise<void>((resolve) => {
+      this.#drained.push(resolve);
+      const t = this.#ctx.clock.setTimer(deadlineMs, () => {
+        for (const c of [...this.#calls]) c.hangUp('shutdown');
+        // BYEs are in flight; give them a moment (bounded) before resolving.
+        this.#ctx.clock.setTimer(Math.min(2_000, 4 * this.#ctx.t1), resolve);
+      });
+      this.#drained.push(() => t.cancel());
+    });
+  }
+}
+
+export type { Endpoint };

@@ -1,0 +1,30 @@
+/** States of a Call (STYLE.md layout): one string union, readable in logs, /calls and metrics. */
+export type CallState = 'Routing' | 'Proceeding' | 'Connected' | 'Disconnecting' | 'Terminated';
+
+/** Who ended the call and why (CDR `releasedBy` / `releaseReason`). */
+export type ReleasedBy = 'caller' | 'callee' | 'tandem';
+export type ReleaseReason = 'bye' | 'cancel' | 'failure' | 'session-timer' | 'media-auth' | 'admission' | 'shutdown';
+
+/** What a Call reports when it ends: the raw material of its CDR. */
+export interface CallSummary {
+  readonly id: string;
+  readonly ingressTrunk: string;
+  /** The trunk that gave the final answer (or the last one tried). */
+  readonly egressTrunk: string | undefined;
+  readonly attempts: readonly { readonly trunk: string; readonly status: number; readonly kind: string }[];
+  readonly calling: string;
+  readonly called: string;
+  /** Wall-clock ms. */
+  readonly setupTime: number;
+  readonly ringTime: number | undefined;
+  readonly answerTime: number | undefined;
+  readonly endTime: number;
+  readonly finalStatus: number;
+  readonly q850Cause: number | undefined;
+  readonly causeLocation: string | undefined;
+  readonly releasedBy: ReleasedBy;
+  readonly releaseReason: ReleaseReason;
+  readonly inboundCallId: string;
+  readonly outboundCallId: string | undefined;
+  readonly mappingVersion: string;
+}

@@ -1,0 +1,498 @@
+/**
+ * A call: the mediator between its inbound leg (UAS, toward the caller) and its outbound leg (UAC, toward the
+ * trunk routing picked) — STYLE.md P7. Legs report events; the Call decides: it relays provisional responses,
+ * answers, offer/answer bodies (early and late offer), in-dialog requests in both directions, BYE and CANCEL with
+ * their Reason; it hunts through the route's trunks; it maps failures to Q.850 causes with the tables of
+ * mappings/ (issue 4) captured once when the call starts.
+ *
+ *   Routing ──outbound INVITE──▶ Proceeding ──2xx──▶ Connected ──BYE (either side)──▶ Disconnecting ──▶ Terminated
+ *      │                            │  └─failure: next trunk (advance statuses, timeout, transport) ─┐
+ *      └──── no route / CANCEL / last failure ───────────────────────────────────────────────────────┴─▶ Terminated
+ */
+import type { Config } from '../config/load.js';
+import type { ReasonValue as MappingReason } from '../interworking/cause-mapping.js';
+import { chooseReleaseCause } from '../interworking/cause-mapping.js';
+import type { MappingSet } from '../interworking/mapping-tables.js';
+import type { InternalEvent } from '../interworking/mapping-schema.js';
+import { crossingHeaders, dedupeReasons } from '../policy/header-policy.js';
+import type { HeaderField } from '../sip/header-list.js';
+import type { NameAddr, ReasonValue } from '../sip/headers/header-types.js';
+import { serializeReason } from '../sip/headers/reason.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { reasonPhrase } from '../sip/status.js';
+import { calledNumberOf, parseUri } from '../sip/uri/parse-uri.js';
+import { isSipUri } from '../sip/uri/uri-types.js';
+import type { SipUri } from '../sip/uri/uri-types.js';
+import type { InviteServerTransaction } from '../transaction/invite-server.js';
+import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
+import type { ServerTransaction } from '../transaction/transaction-user.js';
+import type { Endpoint, Source } from '../transport/transport.js';
+import type { CallState, CallSummary, ReleaseReason, ReleasedBy } from './call-state.js';
+import { InboundLeg } from './inbound-leg.js';
+import type { Leg, LegEvent } from './leg.js';
+import { safeReasons } from './leg.js';
+import type { LegContext } from './leg-context.js';
+import type { OutboundEvent } from './outbound-leg.js';
+import { OutboundLeg } from './outbound-leg.js';
+
+/** What a Call needs beyond its legs' context. */
+export interface CallDeps {
+  readonly ctx: LegContext;
+  readonly config: Config;
+  /** The mapping set in force when the call started (issue 4: a call keeps the version it started with). */
+  readonly mappings: MappingSet;
+  /** Resolves a trunk's `to` into where to send (undefined: the trunk is down or unresolvable). */
+  resolveTrunk(trunk: string): Promise<Endpoint | undefined>;
+  /** Takes a slot for the egress trunk (admission); false → try the next trunk. */
+  joinTrunk(trunk: string): boolean;
+  /** The call has ended: release admission slots, unregister, report. */
+  onEnded(call: Call, summary: CallSummary): void;
+  readonly allow: readonly string[];
+}
+
+const profileOf = (config: Config, trunk: string | undefined): string =>
+  (trunk === undefined ? undefined : config.trunks[trunk]?.causeProfile) ?? 'rfc3398';
+
+export class Call {
+  readonly id: string;
+  readonly ingressTrunk: string;
+  readonly calling: string;
+  readonly called: string;
+  readonly inbound: InboundLeg;
+  #outbound: OutboundLeg | undefined;
+  #state: CallState = 'Routing';
+  readonly #deps: CallDeps;
+  readonly #trunks: readonly string[];
+  #next = 0;
+  readonly #attempts: { trunk: string; status: number; kind: string }[] = [];
+  readonly #setupTime: number;
+  #ringTime: number | undefined;
+  #answerTime: number | undefined;
+  #isCancelled = false;
+  /** In-dialog INVITE relays waiting for the ACK of their 2xx: leg → (its CSeq → the other leg's CSeq). */
+  readonly #ackRelays = new Map<Leg, Map<number, { other: Leg; cseq: number }>>();
+  #ended = false;
+
+  constructor(deps: CallDeps, ist: InviteServerTransaction, invite: SipRequest, source: Source, ingressTrunk: string, trunks: readonly string[]) {
+    this.#deps = deps;
+    this.#trunks = trunks;
+    this.ingressTrunk = ingressTrunk;
+    this.#setupTime = deps.ctx.clock.wallNow();
+    this.called = calledNumberOf(invite.uri) ?? '';
+    this.calling = callingNumberOf(invite);
+    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e));
+    this.id = `${this.inbound.localTag}`;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get outbound(): OutboundLeg | undefined {
+    return this.#outbound;
+  }
+
+  /** A JSON view for /calls. */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      state: this.#state,
+      ingressTrunk: this.ingressTrunk,
+      egressTrunk: this.#outbound?.trunk,
+      calling: this.calling,
+      called: this.called,
+      setupTime: new Date(this.#setupTime).toISOString(),
+      answerTime: this.#answerTime === undefined ? undefined : new Date(this.#answerTime).toISOString(),
+      inboundCallId: this.inbound.invite.callId,
+      outboundCallId: this.#outbound?.callId,
+      mappingVersion: this.#deps.mappings.version,
+    };
+  }
+
+  /** Starts routing: the first trunk of the route. */
+  start(): void {
+    // §8.2.6.1-style courtesy: 100 Trying goes out from the transaction layer itself within 200 ms.
+    void this.#tryNext();
+  }
+
+  async #tryNext(): Promise<void> {
+    while (this.#next < this.#trunks.length && !this.#isCancelled && !this.#ended) {
+      const trunk = this.#trunks[this.#next++]!;
+      const endpoint = await this.#deps.resolveTrunk(trunk);
+      if (endpoint === undefined) {
+        this.#attempts.push({ trunk, status: 503, kind: 'down' });
+        continue;
+      }
+      if (!this.#deps.joinTrunk(trunk)) {
+        this.#attempts.push({ trunk, status: 503, kind: 'busy' });
+        continue;
+      }
+      if (this.#isCancelled || this.#ended) return;
+      this.#startOutbound(trunk, endpoint);
+      return;
+    }
+    if (this.#isCancelled || this.#ended) return;
+    // Every trunk was down, busy, or failed in a way that advances: Tandem's own failure, from the tables.
+    const last = this.#attempts[this.#attempts.length - 1];
+    const event: InternalEvent =
+      last === undefined ? 'no-route' : last.kind === 'busy' ? 'all-trunks-busy' : last.kind === 'timeout' ? 'transaction-timeout' : 'all-trunks-down';
+    this.#failInternal(event, undefined);
+  }
+
+  #startOutbound(trunk: string, endpoint: Endpoint): void {
+    const cfg = this.#deps.config;
+    const invite = this.inbound.invite;
+    const t = cfg.trunks[trunk];
+    const toUri = parseUri(t?.to ?? `sip:${endpoint.address}`) as SipUri;
+    // The Request-URI: the trunk's URI with the called number as user part (routing decided by number).
+    const requestUri: SipUri = { ...toUri, ...(this.called === '' ? {} : { user: this.called }) };
+    const fromUser = this.calling === '' ? 'anonymous' : this.calling;
+    const from: NameAddr = {
+      ...(invite.from.displayName === undefined ? {} : { displayName: invite.from.displayName }),
+      uri: { scheme: 'sip', user: fromUser, host: this.#deps.ctx.contactHost(endpoint.protocol), params: [], headers: [] },
+      params: [],
+      isBracketed: true,
+    };
+    const to: NameAddr = { uri: { ...requestUri, params: requestUri.params.filter(([k]) => k.toLowerCase() === 'user'), headers: [] }, params: [], isBracketed: true };
+    const mf = invite.headers.get('Max-Forwards') ?? 70;
+    const leg = new OutboundLeg(
+      this.#deps.ctx,
+      trunk,
+      endpoint,
+      {
+        requestUri,
+        from,
+        to,
+        // RFC 3261 §16.6 step 3 (as a proxy would): one less than received, so loops die out across B2BUAs too.
+        maxForwards: Math.max(0, mf - 1),
+        ...(invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.getRaw('Content-Type') ?? 'application/sdp' } : {}),
+        headers: this.#crossing(invite.headers.fields, { kind: 'request', method: 'INVITE' }, trunk),
+        allow: this.#deps.allow,
+        supported: ['100rel'],
+      },
+      (e) => this.#onOutbound(leg, e),
+    );
+    this.#outbound = leg;
+    this.#state = 'Proceeding';
+    leg.start();
+  }
+
+  #crossing(fields: readonly HeaderField[], message: { kind: 'request'; method: string } | { kind: 'response' }, toTrunk: string): HeaderField[] {
+    const t = this.#deps.config.trunks[toTrunk];
+    return crossingHeaders(fields, { message, isTargetTrusted: t?.trusted === true, pass: t?.passHeaders ?? [] });
+  }
+
+  // ── events from the outbound leg ─────────────────────────────────────────────────────────────────────────────
+
+  #onOutbound(leg: OutboundLeg, e: OutboundEvent): void {
+    if (leg !== this.#outbound) {
+      // An earlier attempt's late event: only its end matters (its slot is released when the call ends).
+      return;
+    }
+    switch (e.type) {
+      case 'provisional':
+        return this.#relayProvisional(e.response, e.isReliable);
+      case 'answer':
+        return this.#relayAnswer(e.response);
+      case 'failure':
+        return this.#onOutboundFailure(leg, e.kind, e.status, e.response);
+      default:
+        return this.#onLegEvent(leg, e);
+    }
+  }
+
+  #relayProvisional(r: SipResponse, isReliable: boolean): void {
+    if (this.#isCancelled || this.inbound.isFinal) return;
+    this.#ringTime ??= this.#deps.ctx.clock.wallNow();
+    const body = r.body.length > 0 ? r.body : undefined;
+    // Toward the caller a provisional is reliable when the callee's was, or when it carries SDP and the caller
+    // supports 100rel (RFC 3262 §3: early media answers should not be lost); always when the caller requires 100rel.
+    const reliable = this.inbound.requires100rel || isReliable || (body !== undefined && this.inbound.supports100rel);
+    this.inbound.provisional(
+      r.status,
+      r.reason,
+      this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
+      body,
+      r.headers.getRaw('Content-Type'),
+      reliable,
+    );
+  }
+
+  #relayAnswer(r: SipResponse): void {
+    if (this.#isCancelled) {
+      void this.#outbound?.bye();
+      return;
+    }
+    this.#answerTime = this.#deps.ctx.clock.wallNow();
+    this.#state = 'Connected';
+    this.#attempts.push({ trunk: this.#outbound!.trunk, status: r.status, kind: 'response' });
+    this.inbound.answer(
+      this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
+      r.body.length > 0 ? r.body : undefined,
+      r.headers.getRaw('Content-Type'),
+    );
+    // The callee's 2xx is ACKed when the caller's ACK arrives: a late offer's answer rides on it (RFC 3264 §5).
+    this.#expectAck(this.inbound, this.inbound.invite.cseq.seq, this.#outbound!, this.#outbound!.invite.cseq.seq);
+  }
+
+  #onOutboundFailure(leg: OutboundLeg, kind: string, status: number, response: SipResponse | undefined): void {
+    this.#attempts.push({ trunk: leg.trunk, status, kind });
+    leg.close();
+    if (this.#isCancelled) return this.#end('caller', 'cancel', 487, undefined);
+    if (this.#ended) return;
+    // Route advance: timeouts, transport failures and the configured statuses try the next trunk — unless the
+    // caller already heard early media from this one (it would hear two different announcements).
+    const advance = kind !== 'response' || this.#deps.config.routing.advanceOn.includes(status);
+    if (advance && this.#next < this.#trunks.length) {
+      void this.#tryNext();
+      return;
+    }
+    if (response === undefined) {
+      this.#failInternal(kind === 'transport' ? 'all-trunks-down' : 'transaction-timeout', leg.trunk);
+      return;
+    }
+    this.#relayFailure(response, leg.trunk);
+  }
+
+  /**
+   * Issue 4 "On calls": the cause is the Q.850 Reason of the response (RFC 6432), else an ISUP REL cause (SIP-I),
+   * else the egress trunk profile's status → cause row. The caller gets the same status with
+   * `Reason: Q.850;cause=N;text="…"` (location per RFC 8606 when known) and the callee's SIP Reason beside it; or,
+   * where the ingress trunk asks for it, the status rewritten from the cause with the ingress profile.
+   */
+  #relayFailure(r: SipResponse, egressTrunk: string): void {
+    const set = this.#deps.mappings;
+    const reasons = safeReasons(r, this.#deps.ctx.logger);
+    const decision = chooseReleaseCause({ status: r.status, reasons: reasons as readonly MappingReason[] }, set, profileOf(this.#deps.config, egressTrunk));
+    let status = r.status;
+    let phrase: string | undefined = r.reason;
+    const ingress = this.#deps.config.trunks[this.ingressTrunk];
+    if (ingress?.rewriteStatusFromCause === true && decision.cause !== null) {
+      const m = set.q850ToSip(decision.cause, profileOf(this.#deps.config, this.ingressTrunk), decision.location);
+      if (m.status !== null) {
+        status = m.status;
+        phrase = m.reasonPhrase;
+      }
+    }
+    const out: ReasonValue[] = [];
+    if (decision.cause !== null) out.push(this.#q850(decision.cause, decision.location));
+    out.push(...reasons.filter((x) => x.protocol.toUpperCase() !== 'Q.850'));
+    const headers = this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk).filter((f) => f.name !== 'Reason');
+    if (out.length > 0) headers.push({ name: 'Reason', value: serializeReason(dedupeReasons(out)) });
+    if (status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
+    this.inbound.reject(status, phrase, headers);
+    this.#end('callee', 'failure', status, decision.cause ?? undefined, decision.location);
+  }
+
+  #q850(cause: number, location: string | undefined): ReasonValue {
+    const text = this.#deps.mappings.causeName(cause);
+    return { protocol: 'Q.850', cause, ...(text === undefined ? {} : { text }), ...(location === undefined ? {} : { location }), params: [] };
+  }
+
+  /** Tandem's own refusals and failures take status and cause from the tables (issue 4). */
+  #failInternal(event: InternalEvent, egressTrunk: string | undefined): void {
+    const m = this.#deps.mappings.internal(event, profileOf(this.#deps.config, this.ingressTrunk));
+    const headers: HeaderField[] = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
+    if (m.status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
+    this.inbound.reject(m.status, m.reasonPhrase, headers);
+    void egressTrunk;
+    this.#end('tandem', 'failure', m.status, m.cause, m.location);
+  }
+
+  // ── events from the inbound leg ──────────────────────────────────────────────────────────────────────────────
+
+  #onInbound(e: LegEvent): void {
+    this.#onLegEvent(this.inbound, e);
+  }
+
+  #other(leg: Leg): Leg | undefined {
+    return leg === this.inbound ? this.#outbound : this.inbound;
+  }
+
+  #onLegEvent(leg: Leg, e: LegEvent): void {
+    switch (e.type) {
+      case 'ack':
+        return this.#onAck(leg, e.cseq, e.ack);
+      case 'ackTimeout':
+        if (e.cseq < 0) {
+          // A reliable provisional was never PRACKed (RFC 3262 §3): give up on the caller.
+          this.#outbound?.cancel();
+          this.inbound.reject(504, 'Server Time-out (PRACK not received)', []);
+          return this.#end('tandem', 'failure', 504, undefined);
+        }
+        // RFC 3261 §13.3.1.4: no ACK for our 2xx → end the session on both legs.
+        void leg.bye(this.#reasonLines(undefined, 'BYE'));
+        void this.#other(leg)?.bye(this.#reasonLines(undefined, 'BYE'));
+        return this.#end('tandem', 'failure', 408, undefined);
+      case 'bye':
+        return this.#onBye(leg, e.request, e.reasons);
+      case 'request':
+        return this.#relayRequest(leg, e.tx, e.request);
+    }
+  }
+
+  #expectAck(leg: Leg, cseq: number, other: Leg, otherCseq: number): void {
+    let m = this.#ackRelays.get(leg);
+    if (m === undefined) {
+      m = new Map();
+      this.#ackRelays.set(leg, m);
+    }
+    m.set(cseq, { other, cseq: otherCseq });
+  }
+
+  #onAck(leg: Leg, cseq: number, ack: SipRequest): void {
+    const relay = this.#ackRelays.get(leg)?.get(cseq);
+    if (relay === undefined) return;
+    this.#ackRelays.get(leg)!.delete(cseq);
+    const body = ack.body.length > 0 ? ack.body : undefined;
+    const ct = ack.headers.getRaw('Content-Type');
+    if (relay.other === this.#outbound && cseq === this.inbound.invite.cseq.seq) this.#outbound.ackAnswer(body, ct);
+    else relay.other.ack(relay.cseq, body, ct);
+  }
+
+  /** RFC 3326: the Reason of a BYE/CANCEL crosses (at most one value per protocol). */
+  #reasonLines(reasons: readonly ReasonValue[] | undefined, _method: 'BYE' | 'CANCEL'): HeaderField[] {
+    if (reasons === undefined || reasons.length === 0) return [];
+    return [{ name: 'Reason', value: serializeReason(dedupeReasons(reasons)) }];
+  }
+
+  #onBye(leg: Leg, _request: SipRequest, reasons: readonly ReasonValue[]): void {
+    const other = this.#other(leg);
+    const by: ReleasedBy = leg === this.inbound ? 'caller' : 'callee';
+    this.#state = 'Disconnecting';
+    if (leg === this.inbound && this.#outbound !== undefined && !this.#outbound.isConfirmed) {
+      // The caller hung up before the callee answered (BYE after its own 2xx lost? or early): CANCEL the attempt.
+      this.#isCancelled = true;
+      this.#outbound.cancel(this.#reasonLines(reasons, 'CANCEL'));
+    }
+    const q = reasons.find((r) => r.protocol.toUpperCase() === 'Q.850');
+    void other?.bye(this.#reasonLines(reasons, 'BYE')).finally(() => this.#end(by, 'bye', 200, q?.cause ?? 16, q?.location));
+    if (other === undefined) this.#end(by, 'bye', 200, q?.cause ?? 16, q?.location);
+  }
+
+  /** CANCEL from the caller (§9.2): 200 to the CANCEL, 487 to the INVITE, CANCEL toward the callee with the Reason. */
+  onCancel(tx: NonInviteServerTransaction, cancel: SipRequest): void {
+    try {
+      tx.respond(this.inbound['buildResponse'](cancel, 200));
+    } catch (err: unknown) {
+      this.#deps.ctx.logger.debug({ err }, 'CANCEL answer not sent');
+    }
+    if (this.inbound.isFinal) return;
+    this.#isCancelled = true;
+    const reasons = safeReasons(cancel, this.#deps.ctx.logger);
+    this.inbound.reject(487, undefined, []);
+    const out = this.#outbound;
+    if (out === undefined || out.state === 'Failed') {
+      this.#end('caller', 'cancel', 487, undefined);
+      return;
+    }
+    out.cancel(this.#reasonLines(reasons, 'CANCEL'));
+    // The callee's 487 (or the crossing 2xx, ACKed and BYEd) ends the call: see #onOutboundFailure / OutboundLeg.
+    if (!out.hasProvisional) {
+      // No provisional yet: the CANCEL waits for one (§9.1); Timer B bounds the wait.
+    }
+  }
+
+  /** An in-dialog request from one leg, relayed on the other (re-INVITE, UPDATE, INFO, MESSAGE, PRACK with a body). */
+  #relayRequest(from: Leg, tx: ServerTransaction, request: SipRequest): void {
+    const to = this.#other(from);
+    if (request.method === 'PRACK') return; // PRACK is per leg; its body (if any) is not relayed
+    if (to === undefined || to.isClosed || !to.isConfirmed) {
+      // The other side has no confirmed dialog yet (UPDATE in an early dialog of a call not relayed yet, RFC 3311
+      // §5.1 lets the UAS answer 491/500): ask the peer to retry.
+      return from['reply'](tx, request, request.method === 'UPDATE' ? 491 : 500, [{ name: 'Retry-After', value: '1' }]);
+    }
+    const toTrunk = to === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
+    const fromTrunk = from === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
+    const body = request.body.length > 0 ? request.body : undefined;
+    to.sendRequest(request.method, {
+      ...(body === undefined ? {} : { body, contentType: request.headers.getRaw('Content-Type') ?? 'application/sdp' }),
+      headers: this.#crossing(request.headers.fields, { kind: 'request', method: request.method }, toTrunk),
+    }).then(
+      (ctx) => {
+        if (ctx.kind === 'InviteClient') {
+          ctx.on('provisional', (r) => {
+            if (r.status > 100) from.respond(tx, this.#relayResponse(from, request, r, fromTrunk));
+          });
+        }
+        ctx.finalResponse.then(
+          (r) => {
+            from.respond(tx, this.#relayResponse(from, request, r, fromTrunk));
+            if (request.method === 'INVITE' && r.status >= 200 && r.status < 300) {
+              this.#expectAck(from, request.cseq.seq, to, r.cseq.seq);
+            }
+          },
+          () => {
+            // Timeout or transport error on the other leg (RFC 3261 §14.1: 408/481 end the dialog).
+            from['reply'](tx, request, 408);
+          },
+        );
+      },
+      () => from['reply'](tx, request, 500, [{ name: 'Retry-After', value: '1' }]),
+    );
+  }
+
+  #relayResponse(toLeg: Leg, request: SipRequest, r: SipResponse, toTrunk: string): SipResponse {
+    const body = r.body.length > 0 ? r.body : undefined;
+    return toLeg['buildResponse'](request, r.status, this.#crossing(r.headers.fields, { kind: 'response' }, toTrunk), r.reason, body, r.headers.getRaw('Content-Type'));
+  }
+
+  /** Ends the call now on both legs (shutdown drain deadline). */
+  hangUp(reason: ReleaseReason, cause = 16): void {
+    if (this.#ended) return;
+    const lines = this.#reasonLines([{ protocol: 'Q.850', cause, params: [] }], 'BYE');
+    if (!this.inbound.isFinal) {
+      const m = this.#deps.mappings.internal('shutdown', profileOf(this.#deps.config, this.ingressTrunk));
+      this.#outbound?.cancel(lines);
+      this.inbound.reject(m.status, m.reasonPhrase, [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }]);
+      return this.#end('tandem', reason, m.status, m.cause, m.location);
+    }
+    void this.inbound.bye(lines);
+    void this.#outbound?.bye(lines);
+    this.#end('tandem', reason, 200, cause);
+  }
+
+  #end(by: ReleasedBy, reason: ReleaseReason, status: number, cause: number | undefined, location?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#state = 'Terminated';
+    const summary: CallSummary = {
+      id: this.id,
+      ingressTrunk: this.ingressTrunk,
+      egressTrunk: this.#outbound?.trunk,
+      attempts: this.#attempts,
+      calling: this.calling,
+      called: this.called,
+      setupTime: this.#setupTime,
+      ringTime: this.#ringTime,
+      answerTime: this.#answerTime,
+      endTime: this.#deps.ctx.clock.wallNow(),
+      finalStatus: this.#answerTime === undefined ? status : 200,
+      q850Cause: cause,
+      causeLocation: location,
+      releasedBy: by,
+      releaseReason: reason,
+      inboundCallId: this.inbound.invite.callId,
+      outboundCallId: this.#outbound?.callId,
+      mappingVersion: this.#deps.mappings.version,
+    };
+    // Legs linger for retransmissions (their timers are cancelled; the registry forgets them after 64·T1).
+    this.inbound.close();
+    this.#outbound?.close();
+    this.#deps.onEnded(this, summary);
+  }
+}
+
+/** The calling number: P-Asserted-Identity's user part, else From's (RFC 3325 §9.1; RFC 3398 §8.2.1.1). */
+function callingNumberOf(invite: SipRequest): string {
+  try {
+    const pai = invite.headers.get('P-Asserted-Identity')?.[0];
+    if (pai !== undefined) return calledNumberOf(pai.uri) ?? '';
+  } catch {
+    // malformed PAI: use From
+  }
+  const u = invite.from.uri;
+  return isSipUri(u) || u.scheme === 'tel' ? (calledNumberOf(u) ?? '') : '';
+}
+
+export { reasonPhrase };

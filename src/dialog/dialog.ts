@@ -1,0 +1,206 @@
+/**
+ * A dialog (RFC 3261 §12): the peer-to-peer relationship one INVITE creates, identified by Call-ID, local tag and
+ * remote tag, holding the route set, the remote target and both CSeq spaces. Builds the requests sent inside it
+ * (§12.2.1.1) and checks the requests received in it (§12.2.2).
+ *
+ *   Early ──2xx──▶ Confirmed ──BYE / failure──▶ Terminated
+ *     └──────────────non-2xx final / CANCEL────────────┘
+ *
+ * Pure state: no sockets, no timers. The legs of the B2BUA own one dialog each (several early ones on a forked
+ * outbound leg).
+ */
+import { InvalidStateError } from '../errors/tandem-error.js';
+import type { HeaderField } from '../sip/header-list.js';
+import { HeaderList } from '../sip/header-list.js';
+import type { NameAddr } from '../sip/headers/header-types.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { SipRequest as Request } from '../sip/message.js';
+import type { Uri } from '../sip/uri/uri-types.js';
+import { newBranch } from '../util/ids.js';
+
+export type DialogState = 'Early' | 'Confirmed' | 'Terminated';
+
+/** RFC 3261 §8.1.1.6: Max-Forwards on requests a UA originates. */
+export const MAX_FORWARDS = 70;
+
+export interface DialogInit {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string | undefined;
+  /** Our URI (From when UAC, To when UAS), without tag. */
+  readonly localUri: NameAddr;
+  /** The peer's URI, without tag. */
+  readonly remoteUri: NameAddr;
+  readonly localSeq: number;
+  readonly remoteSeq: number | undefined;
+  readonly remoteTarget: Uri;
+  /** In the order requests must traverse (§12.1.1: as in Record-Route for the UAS; reversed for the UAC). */
+  readonly routeSet: readonly NameAddr[];
+  /** The Contact we put in requests and responses of this dialog. */
+  readonly contact: NameAddr;
+  readonly state: DialogState;
+}
+
+export interface RequestOptions {
+  readonly body?: Buffer;
+  readonly contentType?: string;
+  readonly headers?: readonly HeaderField[];
+  /** Use this CSeq number instead of the next one (ACK and CANCEL reuse the INVITE's). */
+  readonly cseq?: number;
+}
+
+const noTag = (na: NameAddr): NameAddr => {
+  const { tag: _tag, ...rest } = na;
+  return rest;
+};
+
+export class Dialog {
+  readonly callId: string;
+  readonly localTag: string;
+  remoteTag: string | undefined;
+  readonly localUri: NameAddr;
+  readonly remoteUri: NameAddr;
+  localSeq: number;
+  remoteSeq: number | undefined;
+  remoteTarget: Uri;
+  routeSet: readonly NameAddr[];
+  readonly contact: NameAddr;
+  #state: DialogState;
+
+  constructor(init: DialogInit) {
+    this.callId = init.callId;
+    this.localTag = init.localTag;
+    this.remoteTag = init.remoteTag;
+    this.localUri = noTag(init.localUri);
+    this.remoteUri = noTag(init.remoteUri);
+    this.localSeq = init.localSeq;
+    this.remoteSeq = init.remoteSeq;
+    this.remoteTarget = init.remoteTarget;
+    this.routeSet = init.routeSet;
+    this.contact = init.contact;
+    this.#state = init.state;
+  }
+
+  /**
+   * §12.1.1: the UAS side of a dialog, from the request that creates it: remote target from its Contact, route set
+   * from its Record-Route in order, remote sequence number from its CSeq.
+   */
+  static asUas(request: SipRequest, localTag: string, contact: NameAddr, localSeq: number): Dialog {
+    const c = request.headers.get('Contact');
+    const remoteTarget = c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : request.from.uri;
+    return new Dialog({
+      callId: request.callId,
+      localTag,
+      remoteTag: request.from.tag,
+      localUri: request.to,
+      remoteUri: request.from,
+      localSeq,
+      remoteSeq: request.cseq.seq,
+      remoteTarget,
+      routeSet: request.headers.get('Record-Route') ?? [],
+      contact,
+      state: 'Early',
+    });
+  }
+
+  /**
+   * §12.1.2: the UAC side, from a response with a To tag to the INVITE we sent: route set from the response's
+   * Record-Route in reverse order, remote target from its Contact, local sequence number from the INVITE's CSeq.
+   */
+  static asUac(invite: SipRequest, response: SipResponse, contact: NameAddr): Dialog {
+    const c = response.headers.get('Contact');
+    const remoteTarget = c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : invite.uri;
+    return new Dialog({
+      callId: invite.callId,
+      localTag: invite.from.tag ?? '',
+      remoteTag: response.to.tag,
+      localUri: invite.from,
+      remoteUri: invite.to,
+      localSeq: invite.cseq.seq,
+      remoteSeq: undefined,
+      remoteTarget,
+      routeSet: [...(response.headers.get('Record-Route') ?? [])].reverse(),
+      contact,
+      state: response.status >= 200 ? 'Confirmed' : 'Early',
+    });
+  }
+
+  get state(): DialogState {
+    return this.#state;
+  }
+
+  get isTerminated(): boolean {
+    return this.#state === 'Terminated';
+  }
+
+  /** Early → Confirmed (§12.1: a 2xx confirms the dialog). */
+  confirm(): void {
+    if (this.#state === 'Early') this.#state = 'Confirmed';
+  }
+
+  terminate(): void {
+    this.#state = 'Terminated';
+  }
+
+  /**
+   * §12.2.2: "If the remote sequence number was not empty, but the sequence number of the request is lower than the
+   * remote sequence number, the request is out of order and MUST be rejected with a 500". ACK and CANCEL carry the
+   * sequence number of the request they belong to and are not checked.
+   */
+  acceptRemoteSeq(request: SipRequest): boolean {
+    if (request.method === 'ACK' || request.method === 'CANCEL') return true;
+    const seq = request.cseq.seq;
+    if (this.remoteSeq !== undefined && seq <= this.remoteSeq) return false;
+    this.remoteSeq = seq;
+    return true;
+  }
+
+  /** §12.2.1.2/§12.2.2: a target refresh request or its 2xx may change the remote target (Contact). */
+  refreshTarget(message: SipRequest | SipResponse): void {
+    const c = message.headers.get('Contact');
+    if (c !== undefined && !c.isStar && c.contacts[0] !== undefined) this.remoteTarget = c.contacts[0].uri;
+  }
+
+  /**
+   * §12.2.1.1: a request within the dialog: To with the remote tag, From with the local tag, Call-ID, CSeq (next
+   * local sequence number unless given), Request-URI and Route from the remote target and route set (loose routing:
+   * the remote target is the Request-URI and the route set becomes Route), Contact, Max-Forwards, a fresh Via branch.
+   */
+  createRequest(method: string, opts: RequestOptions = {}): SipRequest {
+    if (this.#state === 'Terminated' && method !== 'ACK') throw new InvalidStateError(`dialog ${this.callId} is terminated`);
+    let seq: number;
+    if (opts.cseq !== undefined) seq = opts.cseq;
+    else {
+      this.localSeq += 1;
+      seq = this.localSeq;
+    }
+    const headers = new HeaderList();
+    headers.set('Via', [{ protocol: 'SIP/2.0', transport: 'UDP', host: 'invalid.invalid', branch: newBranch(), params: [] }]);
+    headers.set('Max-Forwards', MAX_FORWARDS);
+    headers.set('From', { ...this.localUri, tag: this.localTag });
+    headers.set('To', this.remoteTag === undefined ? this.remoteUri : { ...this.remoteUri, tag: this.remoteTag });
+    headers.set('Call-ID', this.callId);
+    headers.set('CSeq', { seq, method });
+    if (this.routeSet.length > 0) headers.set('Route', this.routeSet);
+    if (method !== 'ACK' && method !== 'CANCEL' && method !== 'BYE') {
+      headers.set('Contact', { isStar: false, contacts: [this.contact] });
+    }
+    for (const f of opts.headers ?? []) headers.appendRaw(f.name, f.value);
+    if (opts.body !== undefined && opts.body.length > 0) headers.setRaw('Content-Type', opts.contentType ?? 'application/sdp');
+    return new Request({
+      method,
+      uri: this.remoteTarget,
+      headers,
+      ...(opts.body === undefined ? {} : { body: opts.body }),
+    });
+  }
+
+  /** §13.2.2.4: the ACK for a 2xx — a new transaction (fresh branch) with the INVITE's CSeq number. */
+  createAck(inviteSeq: number, body?: Buffer, contentType?: string): SipRequest {
+    return this.createRequest('ACK', {
+      cseq: inviteSeq,
+      ...(body === undefined ? {} : { body }),
+      ...(contentType === undefined ? {} : { contentType }),
+    });
+  }
+}
