@@ -9,12 +9,21 @@ import { CliError, UsageError } from './cli-error.js';
 import { configCommand } from './config-command.js';
 import { sipCommand } from './sip-command.js';
 import { runCommand } from './run-command.js';
+import { isupCommand, mapCommand, mediaAuthCommand, qsigCommand } from './tool-commands.js';
 
 const USAGE = `usage: tandem <command> …
   run [--config FILE] [--log-level LEVEL]   start Tandem (built-in default configuration without --config)
   sip parse [FILE|-]                        parse one SIP message as the receive path does, print it as JSON
   config check FILE                         validate a configuration, listing every error
-  config default                            print the built-in default configuration`;
+  config default                            print the built-in default configuration
+  map check [FILE…]                         validate cause-mapping tables (file, line, field for every error)
+  map sip-to-q850 STATUS [--profile P]      the Q.850 cause for a SIP status
+  map q850-to-sip CAUSE [--profile P] [--location L]   the SIP status for a Q.850 cause
+  map diff P1 P2                            rows where two profiles differ
+  isup decode HEX | isup encode [FILE|-]    ISUP (Q.763, no CIC) ⇄ JSON
+  qsig decode HEX | qsig encode [FILE|-]    QSIG (Q.931) ⇄ JSON
+  media-auth issue --key HEX --called N [--ttl S]       issue a P-Media-Authorization token
+  media-auth verify --key HEX --called N TOKEN          check a token`;
 
 type Command = (args: readonly string[]) => string | Promise<string | undefined> | undefined;
 
@@ -22,6 +31,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sip: sipCommand,
   config: configCommand,
   run: runCommand,
+  map: mapCommand,
+  isup: isupCommand,
+  qsig: qsigCommand,
+  'media-auth': mediaAuthCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
