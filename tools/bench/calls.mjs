@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:calls`: calls per second through Tandem, measured with SIPp on loopback (issue 3).
+ *
+ * 1. Baseline: SIPp caller → SIPp callee directly, ramping the rate: the ceiling of the harness on this machine.
+ * 2. Tandem: SIPp caller → Tandem (built dist/, one Node process) → SIPp callee, the same ramp.
+ *    A step passes when every call (INVITE/100/180/200/ACK/BYE/200, SIPp's built-in uac/uas) succeeds; the figure is
+ *    the highest passing rate. Tandem's CPU (share of one core over the step) and resident memory are sampled.
+ * 3. Memory per established call: N long calls (-d) held at once; (RSS at plateau − RSS idle) / N.
+ *
+ * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS (default 5), BENCH_CONCURRENT (default 20000),
+ * BENCH_HOLD_RATE (calls/s used to fill the concurrent calls, default 1000), BENCH_SKIP_MEMORY=1.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const RATES = (process.env.BENCH_RATES ?? '250,500,1000,1500,2000,2500,3000,4000').split(',').map(Number);
+const STEP = Number(process.env.BENCH_STEP_SECONDS ?? 5);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20000);
+const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 1000);
+const CLK = 100; // USER_HZ
+
+function sipp(args) {
+  return new Promise((resolve) => {
+    const p = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+      if (out.length > 400_000) out = out.slice(-200_000);
+    });
+    p.stderr.on('data', (d) => (out += d));
+    const kill = setTimeout(() => p.kill('SIGKILL'), (STEP + 60) * 1000);
+    resolve({
+      proc: p,
+      done: new Promise((r) => p.on('close', (code) => (clearTimeout(kill), r({ code, out })))),
+    });
+  });
+}
+const count = (out, what) => {
+  const all = [...out.matchAll(new RegExp(`${what}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`, 'g'))];
+  return all.length ? Number(all[all.length - 1][1]) : undefined;
+};
+const cpuTicks = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+async function startTandem(calleePort, extra = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+  const cfg = join(dir, 'bench.yaml');
+  writeFileSync(
+    cfg,
+    `listen: [udp://127.0.0.1:0]
+trunks:
+  caller: { from: [127.0.0.0/8] }
+  callee: { to: "sip:127.0.0.1:${calleePort};transport=udp", ping: false }
+routes: [{ prefix: "", trunks: [callee] }]
+limits: { maxCalls: 1000000, callsPerSecond: 1000000 }
+admin: { listen: off }
+log: { level: warn }
+${extra}`,
+  );
+  const p = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'run', '--config', cfg, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    const t = setTimeout(() => reject(new Error('tandem did not start')), 15000);
+    p.stdout.on('data', (d) => {
+      buf += d;
+      const m = /"msg":"listening"/.test(buf) && /"sockets":\[\{"protocol":"udp","host":"127.0.0.1","port":(\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(t);
+        p.stdout.resume();
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  p.stdout.on('data', () => {});
+  return { proc: p, port };
+}
+
+let portSeq = 17000 + Math.floor(Math.random() * 20000);
+async function step(rate, target, tandemPid) {
+  const uasPort = target === undefined ? ++portSeq : undefined;
+  const calls = Math.max(50, Math.round(rate * STEP));
+  return { calls, uasPort };
+}
+
+async function ramp(label, makeTarget) {
+  const results = [];
+  for (const rate of RATES) {
+    const calls = Math.max(50, Math.round(rate * STEP));
+    const uasPort = ++portSeq;
+    const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(calls), '-timeout', `${STEP + 30}s`]);
+    await new Promise((r) => setTimeout(r, 300));
+    const { target, pid, stop } = await makeTarget(uasPort);
+    const t0 = pid ? cpuTicks(pid) : 0;
+    const w0 = Date.now();
+    const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(calls), '-r', String(rate), '-rp', '1000', '-l', String(rate * 40), '-timeout', `${STEP + 25}s`, '-timeout_error', '-max_recv_loops', '10000', target]);
+    let peakRss = 0;
+    const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssKb(pid))), 200) : undefined;
+    const r = await uac.done;
+    clearInterval(sampler);
+    const wall = (Date.now() - w0) / 1000;
+    const cpu = pid ? (cpuTicks(pid) - t0) / CLK / wall : undefined;
+    uas.proc.kill('SIGINT');
+    await uas.done;
+    await stop();
+    const ok = count(r.out, 'Successful call') ?? 0;
+    const failed = count(r.out, 'Failed call') ?? 0;
+    const pass = r.code === 0 && failed === 0 && ok === calls;
+    results.push({ rate, calls, ok, failed, pass, cpu, rssMb: peakRss ? peakRss / 1024 : undefined });
+    console.log(`${label}: ${rate} calls/s × ${STEP}s → ${ok}/${calls} ok, ${failed} failed${cpu !== undefined ? `, Tandem CPU ${(cpu * 100).toFixed(0)}% of a core, RSS ${(peakRss / 1024).toFixed(0)} MB` : ''} ${pass ? 'PASS' : 'FAIL'}`);
+    if (!pass) break;
+  }
+  const best = results.filter((x) => x.pass).pop();
+  return { best, results };
+}
+
+console.log(`node ${process.version}; ${new Date().toISOString()}; ramp ${RATES.join(', ')} calls/s, ${STEP}s per step`);
+const baseline = await ramp('SIPp → SIPp', async (uasPort) => ({ target: `127.0.0.1:${uasPort}`, pid: undefined, stop: async () => {} }));
+const tandem = await ramp('SIPp → Tandem → SIPp', async (uasPort) => {
+  const t = await startTandem(uasPort);
+  return {
+    target: `127.0.0.1:${t.port}`,
+    pid: t.proc.pid,
+    stop: async () => {
+      t.proc.kill('SIGKILL');
+      await new Promise((r) => t.proc.on('close', r));
+    },
+  };
+});
+
+let memory;
+if (process.env.BENCH_SKIP_MEMORY !== '1') {
+  const uasPort = ++portSeq;
+  const holdMs = Math.ceil((CONCURRENT / HOLD_RATE) * 1000) + 15000;
+  const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(CONCURRENT), '-timeout', `${holdMs / 1000 + 60}s`]);
+  const t = await startTandem(uasPort);
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = rssKb(t.proc.pid);
+  const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(CONCURRENT), '-r', String(HOLD_RATE), '-d', String(holdMs), '-l', String(CONCURRENT + 100), '-timeout', `${holdMs / 1000 + 60}s`, '-max_recv_loops', '10000', `127.0.0.1:${t.port}`]);
+  await new Promise((r) => setTimeout(r, (CONCURRENT / HOLD_RATE) * 1000 + 5000));
+  const held = rssKb(t.proc.pid);
+  uac.proc.kill('SIGINT');
+  uas.proc.kill('SIGINT');
+  await Promise.all([uac.done, uas.done]);
+  t.proc.kill('SIGKILL');
+  memory = { calls: CONCURRENT, idleMb: idle / 1024, heldMb: held / 1024, perCallKb: (held - idle) / CONCURRENT };
+  console.log(`memory: ${CONCURRENT} established calls: RSS ${(idle / 1024).toFixed(0)} MB idle → ${(held / 1024).toFixed(0)} MB, ${memory.perCallKb.toFixed(1)} KB per call (target ≤ 10 KB)`);
+}
+
+const b = baseline.best?.rate ?? 0;
+const tb = tandem.best?.rate ?? 0;
+console.log('');
+console.log(`SIPp → SIPp (harness ceiling): ${b} calls/s with zero failures (highest rate tried: ${RATES[RATES.length - 1]})`);
+console.log(`SIPp → Tandem → SIPp:          ${tb} calls/s with zero failures (target ≥ 2,000), ratio ${(tb / (b || 1)).toFixed(2)} of the baseline`);
+if (tandem.best?.cpu !== undefined) console.log(`Tandem at ${tb} calls/s: ${(tandem.best.cpu * 100).toFixed(0)}% of one core, peak RSS ${tandem.best.rssMb.toFixed(0)} MB`);
