@@ -5,6 +5,9 @@
  *   TransportLayer (sockets, §18) ──message──▶ TransactionLayer (§17) ──TU──▶ UaCore (§8.2) ──▶ handler (B2BUA)
  */
 import { AdminServer } from './admin/admin-server.js';
+import { recordFromSummary } from './cdr/cdr-collector.js';
+import { resolveCdrConfig } from './cdr/cdr-config.js';
+import { CdrPipeline } from './cdr/cdr-pipeline.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { CallSummary } from './b2bua/call-state.js';
 import { TrunkMonitor } from './b2bua/trunk-monitor.js';
@@ -100,6 +103,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   transport.on('message', (m) => transactions.receive(m));
   transport.on('error', (err) => logger.warn({ err }, 'transport error'));
   const mappings = await MappingStore.open({ extraFiles: [...(config.mappings?.files ?? [])] });
+  // Issue 7: with a `cdr:` section every call attempt leaves one CDR — durable in the local spool before anything
+  // else, then queued on Redis; what an earlier run left in the spool is drained from start-up on.
+  const cdrs = config.cdr === undefined ? undefined : await CdrPipeline.open(resolveCdrConfig(config.cdr), { logger, metrics });
+  const onCallEnded = (summary: CallSummary): void => {
+    if (cdrs !== undefined) {
+      cdrs.submit(recordFromSummary(summary)).catch((err: unknown) => logger.error({ err, call: summary.id }, 'CDR not spooled'));
+    }
+    options.onCallEnded?.(summary);
+  };
   const listeningPoints = await transport.start();
 
   const pointFor = (protocol: TransportProtocol): ListeningPoint =>
@@ -141,7 +153,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     trunks,
     logger,
     metrics,
-    ...(options.onCallEnded === undefined ? {} : { onCallEnded: options.onCallEnded }),
+    onCallEnded,
   });
   core.setHandler(b2bua);
   trunks.start(transactions);
@@ -190,6 +202,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await admin?.close();
         transactions.close();
         await transport.close();
+        await cdrs?.close();
       })();
       return closing;
     },

@@ -5,13 +5,27 @@ export type CallState = 'Routing' | 'Proceeding' | 'Connected' | 'Disconnecting'
 export type ReleasedBy = 'caller' | 'callee' | 'tandem';
 export type ReleaseReason = 'bye' | 'cancel' | 'failure' | 'session-timer' | 'media-auth' | 'admission' | 'shutdown';
 
+/** One trunk tried for a call. */
+export interface CallAttempt {
+  readonly trunk: string;
+  /** Call-ID of the outbound leg (absent when the trunk was skipped: down or at its limit). */
+  readonly callId?: string;
+  /** Wall-clock ms. */
+  readonly startTime: number;
+  endTime?: number;
+  /** Final status from the trunk, or Tandem's own for a timeout (408) or transport failure/skip (503). */
+  status?: number;
+  /** 'response', 'timeout', 'transport', 'timer-c', 'down', 'busy'. */
+  kind?: string;
+}
+
 /** What a Call reports when it ends: the raw material of its CDR. */
 export interface CallSummary {
   readonly id: string;
   readonly ingressTrunk: string;
   /** The trunk that gave the final answer (or the last one tried). */
   readonly egressTrunk: string | undefined;
-  readonly attempts: readonly { readonly trunk: string; readonly status: number; readonly kind: string }[];
+  readonly attempts: readonly CallAttempt[];
   readonly calling: string;
   readonly called: string;
   /** Wall-clock ms. */

@@ -27,7 +27,7 @@ import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint, Source } from '../transport/transport.js';
-import type { CallState, CallSummary, ReleaseReason, ReleasedBy } from './call-state.js';
+import type { CallAttempt, CallState, CallSummary, ReleaseReason, ReleasedBy } from './call-state.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { Leg, LegEvent } from './leg.js';
 import { safeReasons } from './leg.js';
@@ -64,7 +64,7 @@ export class Call {
   readonly #deps: CallDeps;
   readonly #trunks: readonly string[];
   #next = 0;
-  readonly #attempts: { trunk: string; status: number; kind: string }[] = [];
+  readonly #attempts: CallAttempt[] = [];
   readonly #setupTime: number;
   #ringTime: number | undefined;
   #answerTime: number | undefined;
@@ -119,12 +119,13 @@ export class Call {
     while (this.#next < this.#trunks.length && !this.#isCancelled && !this.#ended) {
       const trunk = this.#trunks[this.#next++]!;
       const endpoint = await this.#deps.resolveTrunk(trunk);
+      const now = this.#deps.ctx.clock.wallNow();
       if (endpoint === undefined) {
-        this.#attempts.push({ trunk, status: 503, kind: 'down' });
+        this.#attempts.push({ trunk, startTime: now, endTime: now, status: 503, kind: 'down' });
         continue;
       }
       if (!this.#deps.joinTrunk(trunk)) {
-        this.#attempts.push({ trunk, status: 503, kind: 'busy' });
+        this.#attempts.push({ trunk, startTime: now, endTime: now, status: 503, kind: 'busy' });
         continue;
       }
       if (this.#isCancelled || this.#ended) return;
@@ -174,6 +175,7 @@ export class Call {
     );
     this.#outbound = leg;
     this.#state = 'Proceeding';
+    this.#attempts.push({ trunk, callId: leg.callId, startTime: this.#deps.ctx.clock.wallNow() });
     leg.start();
   }
 
@@ -225,7 +227,7 @@ export class Call {
     }
     this.#answerTime = this.#deps.ctx.clock.wallNow();
     this.#state = 'Connected';
-    this.#attempts.push({ trunk: this.#outbound!.trunk, status: r.status, kind: 'response' });
+    this.#closeAttempt(r.status, 'response');
     this.inbound.answer(
       this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
       r.body.length > 0 ? r.body : undefined,
@@ -235,8 +237,16 @@ export class Call {
     this.#expectAck(this.inbound, this.inbound.invite.cseq.seq, this.#outbound!, this.#outbound!.invite.cseq.seq);
   }
 
+  #closeAttempt(status: number, kind: string): void {
+    const a = this.#attempts[this.#attempts.length - 1];
+    if (a === undefined || a.endTime !== undefined) return;
+    a.endTime = this.#deps.ctx.clock.wallNow();
+    a.status = status;
+    a.kind = kind;
+  }
+
   #onOutboundFailure(leg: OutboundLeg, kind: string, status: number, response: SipResponse | undefined): void {
-    this.#attempts.push({ trunk: leg.trunk, status, kind });
+    this.#closeAttempt(status, kind);
     leg.close();
     if (this.#isCancelled) return this.#end('caller', 'cancel', 487, undefined);
     if (this.#ended) return;
@@ -455,6 +465,9 @@ export class Call {
   #end(by: ReleasedBy, reason: ReleaseReason, status: number, cause: number | undefined, location?: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#closeAttempt(status, reason);
+    const last = this.#attempts[this.#attempts.length - 1];
+    if (last !== undefined && last.endTime !== undefined && this.#answerTime !== undefined) last.endTime = this.#deps.ctx.clock.wallNow();
     this.#state = 'Terminated';
     const summary: CallSummary = {
       id: this.id,

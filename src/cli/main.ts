@@ -10,6 +10,7 @@ import { configCommand } from './config-command.js';
 import { sipCommand } from './sip-command.js';
 import { runCommand } from './run-command.js';
 import { isupCommand, mapCommand, mediaAuthCommand, qsigCommand } from './tool-commands.js';
+import { cdrCommand } from './cdr-command.js';
 
 const USAGE = `usage: tandem <command> …
   run [--config FILE] [--log-level LEVEL]   start Tandem (built-in default configuration without --config)
@@ -23,7 +24,10 @@ const USAGE = `usage: tandem <command> …
   isup decode HEX | isup encode [FILE|-]    ISUP (Q.763, no CIC) ⇄ JSON
   qsig decode HEX | qsig encode [FILE|-]    QSIG (Q.931) ⇄ JSON
   media-auth issue --key HEX --called N [--ttl S]       issue a P-Media-Authorization token
-  media-auth verify --key HEX --called N TOKEN          check a token`;
+  media-auth verify --key HEX --called N TOKEN          check a token
+  cdr worker [--config FILE]                export CDRs from Redis to the files under cdr.dir
+  cdr export [--config FILE] --format csv|jsonl|protobuf [--from T] [--to T] [--trunk NAME]
+  cdr stats [--config FILE] [--by trunk]    ASR, ACD, NER, PDD and causes`;
 
 type Command = (args: readonly string[]) => string | Promise<string | undefined> | undefined;
 
@@ -35,6 +39,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   isup: isupCommand,
   qsig: qsigCommand,
   'media-auth': mediaAuthCommand,
+  cdr: cdrCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { CdrConfigSchema } from './cdr-schema.js';
 
 const Seconds = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
 
@@ -141,6 +142,11 @@ export const ConfigSchema = Type.Object(
     routing: RoutingSchema,
     admin: AdminSchema,
     shutdown: ShutdownSchema,
+    /**
+     * CDRs (issue 7): present → every call attempt leaves one CDR, spooled locally then queued on Redis
+     * (`cdr.redis` or REDIS_URL). Absent → no CDRs are written.
+     */
+    cdr: Type.Optional(Type.Object(CdrConfigSchema.properties, { additionalProperties: false })),
     /** Directory of operator cause-mapping profiles loaded beside the shipped ones (mappings/README.md). */
     mappings: Type.Optional(Type.Object({ files: Type.Array(Type.String()) }, { additionalProperties: false })),
     log: Type.Object(
