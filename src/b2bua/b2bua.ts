@@ -243,7 +243,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
         status: String(summary.finalStatus),
       });
     }
-    this.#log.info({ call: summary }, 'call ended');
+    this.#log.debug({ call: summary }, 'call ended');
     try {
       this.#onCallEnded?.(summary);
     } catch (err: unknown) {

@@ -49,6 +49,7 @@ export abstract class Leg implements DialogOwner {
   protected clientInvite: InviteClientTransaction | undefined;
   protected serverInvite: ServerTransaction | undefined;
   #registered: { callId: string; tag: string } | undefined;
+  #isByeSent = false;
   protected readonly emit: (event: LegEvent) => void;
 
   protected constructor(ctx: LegContext, log: Logger, emit: (event: LegEvent) => void) {
@@ -257,15 +258,19 @@ export abstract class Leg implements DialogOwner {
   /** Ends the dialog with BYE (§15.1.1), with the given Reason lines; resolves when answered or timed out. */
   async bye(reasonLines: readonly HeaderField[] = []): Promise<void> {
     const d = this.dialog;
-    if (d === undefined || d.state !== 'Confirmed') return;
-    d.terminate();
+    if (d === undefined || d.state !== 'Confirmed' || this.#isByeSent) return;
+    this.#isByeSent = true;
+    let tx: ClientTransaction;
     try {
-      const tx = await this.sendRequest('BYE', { headers: reasonLines });
-      await tx.finalResponse.catch(() => undefined);
+      tx = await this.sendRequest('BYE', { headers: reasonLines });
     } catch (err: unknown) {
-      // §15.1.1: a BYE that fails still ends the session.
-      this.log.debug({ err }, 'BYE not answered');
+      this.log.info({ err }, 'BYE not sent');
+      d.terminate();
+      return;
     }
+    // §15: once BYE is sent the dialog takes no new requests; a BYE that fails still ends the session (§15.1.1).
+    d.terminate();
+    await tx.finalResponse.catch((err: unknown) => this.log.debug({ err }, 'BYE not answered'));
   }
 
   /** Cancels every timer and leaves the registry. Idempotent. */

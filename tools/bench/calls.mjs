@@ -70,7 +70,7 @@ ${extra}`,
     const t = setTimeout(() => reject(new Error('tandem did not start')), 15000);
     p.stdout.on('data', (d) => {
       buf += d;
-      const m = /"msg":"listening"/.test(buf) && /"sockets":\[\{"protocol":"udp","host":"127.0.0.1","port":(\d+)/.exec(buf);
+      const m = /"sockets":\[\{"protocol":"udp","host":"127.0.0.1","port":(\d+)/.exec(buf);
       if (m) {
         clearTimeout(t);
         p.stdout.resume();
