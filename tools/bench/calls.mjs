@@ -83,12 +83,6 @@ ${extra}`,
 }
 
 let portSeq = 17000 + Math.floor(Math.random() * 20000);
-async function step(rate, target, tandemPid) {
-  const uasPort = target === undefined ? ++portSeq : undefined;
-  const calls = Math.max(50, Math.round(rate * STEP));
-  return { calls, uasPort };
-}
-
 async function ramp(label, makeTarget) {
   const results = [];
   for (const rate of RATES) {
