@@ -1,6 +1,6 @@
 import { SipHeaderError } from './errors.js';
 import type { HeaderDef, HeaderTypes, TypedHeaderName } from './headers/header-types.js';
-import { HEADER_REGISTRY, canonicalHeaderName } from './headers/registry.js';
+import { HEADER_REGISTRY, TYPED_HEADER_NAMES, canonicalHeaderName, typedHeaderIndex } from './headers/registry.js';
 
 /** One header line as it travels: canonical name and the unfolded value. */
 export interface HeaderField {
@@ -9,6 +9,23 @@ export interface HeaderField {
 }
 
 const UNSET = Symbol('unset');
+
+/** An empty typed-value cache: one slot per typed header (registry order), `undefined` = not parsed yet. */
+const EMPTY_CACHE: readonly unknown[] = TYPED_HEADER_NAMES.map(() => undefined);
+
+/**
+ * Fields and values handed to the next constructor call by {@link HeaderList.fromCanonical} and
+ * {@link HeaderList.fromParsed}, so that adopting the parser's arrays allocates nothing else.
+ */
+let adoptFields: HeaderField[] | undefined;
+let adoptValues: unknown[] | undefined;
+
+/** Cache slot of a typed header name. */
+function slotOf(name: string): number {
+  const i = typedHeaderIndex(name);
+  if (i < 0) throw new TypeError(`${name} is not a typed header`);
+  return i;
+}
 
 /**
  * Ordered, case-insensitive, compact-form-aware header store (STYLE.md P3; sipgo `headerOrder` plus typed fields).
@@ -21,22 +38,46 @@ const UNSET = Symbol('unset');
  */
 export class HeaderList {
   #fields: HeaderField[];
-  #cache = new Map<string, unknown>();
+  /** Parsed values by typed-header index (headers/registry.ts `typedHeaderIndex`); UNSET = known absent. */
+  #cache: unknown[];
 
   constructor(fields?: Iterable<HeaderField>) {
+    if (adoptFields !== undefined) {
+      this.#fields = adoptFields;
+      this.#cache = adoptValues ?? EMPTY_CACHE.slice();
+      adoptFields = undefined;
+      adoptValues = undefined;
+      return;
+    }
     this.#fields = fields === undefined ? [] : Array.from(fields, (f) => ({ name: canonicalHeaderName(f.name), value: f.value }));
+    this.#cache = EMPTY_CACHE.slice();
   }
 
   /** @internal Builds from fields whose names are already canonical (parser fast path). */
   static fromCanonical(fields: HeaderField[]): HeaderList {
-    const h = new HeaderList();
-    h.#fields = fields;
-    return h;
+    adoptFields = fields;
+    adoptValues = undefined;
+    return new HeaderList();
+  }
+
+  /**
+   * @internal Builds from canonical fields and the values the parser already produced from exactly those lines,
+   * indexed by `typedHeaderIndex` (receive fast path: every typed header is parsed once, in one pass).
+   */
+  static fromParsed(fields: HeaderField[], values: unknown[]): HeaderList {
+    adoptFields = fields;
+    adoptValues = values;
+    return new HeaderList();
+  }
+
+  /** @internal An empty typed-value array for {@link HeaderList.fromParsed}. */
+  static emptyParsed(): unknown[] {
+    return EMPTY_CACHE.slice();
   }
 
   /** @internal The cached parsed value of `name`, if any, without parsing. */
   peekCached(name: TypedHeaderName): unknown {
-    const v = this.#cache.get(name);
+    const v = this.#cache[slotOf(name)];
     return v === UNSET ? undefined : v;
   }
 
@@ -45,7 +86,7 @@ export class HeaderList {
    * path: every typed header is parsed once, in one pass, while the message is read).
    */
   cacheParsed(name: TypedHeaderName, value: unknown): void {
-    this.#cache.set(name, value);
+    this.#cache[slotOf(name)] = value;
   }
 
   /** The header lines in wire order. */
@@ -90,7 +131,8 @@ export class HeaderList {
    * @throws SipHeaderError when the value is malformed.
    */
   get<K extends TypedHeaderName>(name: K): HeaderTypes[K] | undefined {
-    const cached = this.#cache.get(name);
+    const slot = slotOf(name);
+    const cached = this.#cache[slot];
     if (cached !== undefined) return cached === UNSET ? undefined : (cached as HeaderTypes[K]);
     const def = HEADER_REGISTRY[name] as HeaderDef<HeaderTypes[K]>;
     let value: HeaderTypes[K] | undefined;
@@ -114,7 +156,7 @@ export class HeaderList {
         }
       }
     }
-    this.#cache.set(name, value === undefined ? UNSET : value);
+    this.#cache[slot] = value === undefined ? UNSET : value;
     return value;
   }
 
@@ -132,7 +174,7 @@ export class HeaderList {
   set<K extends TypedHeaderName>(name: K, value: HeaderTypes[K]): this {
     const def = HEADER_REGISTRY[name] as HeaderDef<HeaderTypes[K]>;
     this.#replace(name, def.serialize(value));
-    this.#cache.set(name, value);
+    this.#cache[slotOf(name)] = value;
     return this;
   }
 
@@ -140,7 +182,7 @@ export class HeaderList {
   setRaw(name: string, value: string): this {
     const n = canonicalHeaderName(name);
     this.#replace(n, value);
-    this.#cache.delete(n);
+    this.#forget(n);
     return this;
   }
 
@@ -154,7 +196,7 @@ export class HeaderList {
   appendRaw(name: string, value: string): this {
     const n = canonicalHeaderName(name);
     this.#fields.push({ name: n, value });
-    this.#cache.delete(n);
+    this.#forget(n);
     return this;
   }
 
@@ -164,7 +206,7 @@ export class HeaderList {
     const line: HeaderField = { name, value: def.serialize(value) };
     const i = this.#fields.findIndex((f) => f.name === name);
     this.#fields.splice(i < 0 ? 0 : i, 0, line);
-    this.#cache.delete(name);
+    this.#forget(name);
     return this;
   }
 
@@ -172,7 +214,7 @@ export class HeaderList {
   remove(name: string): this {
     const n = canonicalHeaderName(name);
     this.#fields = this.#fields.filter((f) => f.name !== n);
-    this.#cache.delete(n);
+    this.#forget(n);
     return this;
   }
 
@@ -189,15 +231,19 @@ export class HeaderList {
     const lineValues = def.parse(this.#fields[idx]!.value);
     if (lineValues.length <= 1) this.#fields.splice(idx, 1);
     else this.#fields[idx] = { name, value: def.serialize(lineValues.slice(1) as unknown as HeaderTypes[K]) };
-    this.#cache.set(name, rest);
+    this.#cache[slotOf(name)] = rest;
     return first;
   }
 
   /** A deep copy (fields are immutable records, so copying the array is enough). */
   clone(): HeaderList {
-    const h = HeaderList.fromCanonical(this.#fields.slice());
-    for (const [k, v] of this.#cache) h.#cache.set(k, v);
-    return h;
+    return HeaderList.fromParsed(this.#fields.slice(), this.#cache.slice());
+  }
+
+  /** Drops the cached value of `name` (canonical) after its lines changed. */
+  #forget(name: string): void {
+    const i = typedHeaderIndex(name);
+    if (i >= 0) this.#cache[i] = undefined;
   }
 
   #replace(name: string, value: string): void {

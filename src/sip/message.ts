@@ -8,6 +8,9 @@ export const SIP_VERSION = 'SIP/2.0';
 
 const EMPTY = Buffer.alloc(0);
 
+// Hot path: an imported binding read per message, copied into a module constant once (see parser/parse-message.ts).
+const List = HeaderList;
+
 /**
  * What requests and responses share: an ordered header store and a body kept as bytes (RFC 3261 §7.4: the body is
  * opaque octets; its length is counted in bytes when serialized).
@@ -17,7 +20,7 @@ abstract class SipMessageBase {
   body: Buffer;
 
   protected constructor(headers: HeaderList | readonly HeaderField[] | undefined, body: Buffer | undefined) {
-    this.headers = headers instanceof HeaderList ? headers : new HeaderList(headers ?? []);
+    this.headers = headers instanceof List ? headers : new List(headers ?? []);
     this.body = body ?? EMPTY;
   }
 

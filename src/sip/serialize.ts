@@ -2,29 +2,60 @@ import type { SipMessage } from './message.js';
 import { formatUri } from './uri/parse-uri.js';
 
 /**
+ * Messages are encoded into a shared slab and handed out as views of it, as Buffer.allocUnsafe hands out views of
+ * Node's 8 KiB pool: one UTF-8 write of the whole head, no separate Buffer.byteLength pass, and one ArrayBuffer per
+ * slab instead of one per few messages (creating one costs microseconds). A view keeps its slab alive, so the slab
+ * is kept moderate (64 KiB, about 60 INVITEs); a message that might not fit in half of one gets a buffer of its own.
+ */
+const SLAB_SIZE = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+
+// Hot path: an imported binding copied into a module constant once (see parser/parse-message.ts).
+const uriText = formatUri;
+
+/**
  * SipMessage → bytes (RFC 3261 §7). Headers are written in their stored order; Content-Length is always written
  * and always counts the body in *bytes* (§20.14), whatever it held before — so binary bodies (ISUP) frame right.
  */
 export function serializeMessage(message: SipMessage): Buffer {
+  const body = message.body;
   let head =
     message.kind === 'request'
-      ? `${message.method} ${formatUri(message.uri)} ${message.version}\r\n`
+      ? `${message.method} ${uriText(message.uri)} ${message.version}\r\n`
       : `SIP/2.0 ${message.status} ${message.reason}\r\n`;
   let wroteLength = false;
-  for (const f of message.headers.fields) {
+  const fields = message.headers.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     if (f.name === 'Content-Length') {
-      if (!wroteLength) head += `Content-Length: ${message.body.length}\r\n`;
+      if (!wroteLength) head += `Content-Length: ${body.length}\r\n`;
       wroteLength = true;
       continue;
     }
     head += `${f.name}: ${f.value}\r\n`;
   }
-  if (!wroteLength) head += `Content-Length: ${message.body.length}\r\n`;
+  if (!wroteLength) head += `Content-Length: ${body.length}\r\n`;
   head += '\r\n';
-  if (message.body.length === 0) return Buffer.from(head, 'utf8');
+  // A JavaScript string of n code units is at most 3n bytes of UTF-8 (a lone surrogate becomes U+FFFD, 3 bytes).
+  const maxLen = head.length * 3 + body.length;
+  if (maxLen <= SLAB_SIZE / 2) {
+    if (slabUsed + maxLen > SLAB_SIZE) {
+      slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const start = slabUsed;
+    const headLen = slab.write(head, start, 'utf8');
+    if (body.length > 0) body.copy(slab, start + headLen);
+    const end = start + headLen + body.length;
+    // Next message 8-byte aligned, as in Node's pool.
+    slabUsed = (end + 7) & ~7;
+    return slab.subarray(start, end);
+  }
+  if (body.length === 0) return Buffer.from(head, 'utf8');
   const headLen = Buffer.byteLength(head, 'utf8');
-  const out = Buffer.allocUnsafe(headLen + message.body.length);
+  const out = Buffer.allocUnsafe(headLen + body.length);
   out.write(head, 0, 'utf8');
-  message.body.copy(out, headLen);
+  body.copy(out, headLen);
   return out;
 }

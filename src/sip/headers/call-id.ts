@@ -4,8 +4,14 @@
  * @see https://www.rfc-editor.org/rfc/rfc3261#section-20.8
  */
 import { SipHeaderError } from '../errors.js';
-import { CHAR_CLASS, CharClass, describeChar } from '../parser/scanner.js';
+import { CHAR_CLASS, CharClass, describeChar, trimEndIn, trimStartIn } from '../parser/scanner.js';
 import type { HeaderDef } from './header-types.js';
+
+// Hot path: the class table as a module constant rather than an import binding read per character.
+const CLASS = CHAR_CLASS;
+const WORD = CharClass.Word;
+const trimStart = trimStartIn;
+const trimEnd = trimEndIn;
 
 /**
  * Parses a Call-ID: returns it as written (Call-IDs compare case-sensitively, RFC 3261 §20.8) after checking that it is
@@ -14,19 +20,26 @@ import type { HeaderDef } from './header-types.js';
  * @throws SipHeaderError `malformed Call-ID: …`
  */
 export function parseCallId(value: string): string {
-  const v = value.trim();
-  if (v === '') throw new SipHeaderError('Call-ID', 'empty value');
+  return parseCallIdIn(value, 0, value.length);
+}
+
+/** {@link parseCallId} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseCallIdIn(text: string, start: number, end: number): string {
+  // As value.trim(): offsets in messages count from the trimmed start.
+  const a = trimStart(text, start, end);
+  const b = trimEnd(text, a, end);
+  if (a === b) throw new SipHeaderError('Call-ID', 'empty value');
   let at = -1;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 128 && (CHAR_CLASS[c]! & CharClass.Word) !== 0) continue;
-    if (c === 0x40 && at < 0 && i > 0 && i < v.length - 1) {
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && (CLASS[c]! & WORD) !== 0) continue;
+    if (c === 0x40 && at < 0 && i > a && i < b - 1) {
       at = i;
       continue;
     }
-    throw new SipHeaderError('Call-ID', `${describeChar(c)} at offset ${i} is not allowed (callid = word [ "@" word ])`);
+    throw new SipHeaderError('Call-ID', `${describeChar(c)} at offset ${i - a} is not allowed (callid = word [ "@" word ])`);
   }
-  return v;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
 /** Writes a Call-ID (as is). */
@@ -41,5 +54,6 @@ export const CALL_ID_DEF: HeaderDef<string> = {
   isList: false,
   rfc: 'RFC 3261 §20.8',
   parse: parseCallId,
+  parseIn: parseCallIdIn,
   serialize: serializeCallId,
 };

@@ -18,8 +18,44 @@
 import { SipHeaderError } from '../errors.js';
 import { formatParams, getParam } from '../params.js';
 import type { Fail } from '../parser/scanner.js';
-import { Ch, Scanner, describeChar, readGenericParams, unquote } from '../parser/scanner.js';
+import { CHAR_CLASS, CharClass, Ch, Scanner, describeChar, readGenericParams, unquote } from '../parser/scanner.js';
 import type { HeaderDef, MediaType } from './header-types.js';
+
+// Hot path: module constants rather than import bindings in the scan loop.
+const CLASS = CHAR_CLASS;
+const TOKEN = CharClass.Token;
+
+/** Index after the run of token characters starting at `i` (before `end`). */
+function tokenEnd(v: string, i: number, end: number): number {
+  while (i < end) {
+    const c = v.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & TOKEN) === 0) break;
+    i++;
+  }
+  return i;
+}
+
+/** `v[start, end)` lower-cased: the common media type names as constants, anything else sliced. */
+function lowerPart(v: string, start: number, end: number): string {
+  switch (end - start) {
+    case 3:
+      if (v.startsWith('sdp', start)) return 'sdp';
+      break;
+    case 4:
+      if (v.startsWith('isup', start)) return 'isup';
+      break;
+    case 5:
+      if (v.startsWith('mixed', start)) return 'mixed';
+      break;
+    case 9:
+      if (v.startsWith('multipart', start)) return 'multipart';
+      break;
+    case 11:
+      if (v.startsWith('application', start)) return 'application';
+      break;
+  }
+  return lower(v.slice(start, end));
+}
 
 const failContentType: Fail = (message) => {
   throw new SipHeaderError('Content-Type', message);
@@ -54,7 +90,20 @@ function readMediaType(s: Scanner, fail: Fail): MediaType {
  * @throws SipHeaderError `malformed Content-Type: …`
  */
 export function parseMediaType(value: string): MediaType {
-  const s = new Scanner(value);
+  return parseMediaTypeIn(value, 0, value.length);
+}
+
+/** {@link parseMediaType} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseMediaTypeIn(text: string, start: number, end: number): MediaType {
+  // Fast path: `type/subtype` with nothing else (as Content-Type nearly always is).
+  const slash = tokenEnd(text, start, end);
+  if (slash > start && slash < end && text.charCodeAt(slash) === 0x2f /* / */) {
+    const subtypeEnd = tokenEnd(text, slash + 1, end);
+    if (subtypeEnd === end && subtypeEnd > slash + 1) {
+      return { type: lowerPart(text, start, slash), subtype: lowerPart(text, slash + 1, end), params: [] };
+    }
+  }
+  const s = new Scanner(text, start, end);
   const mt = readMediaType(s, failContentType);
   s.skipWs();
   if (!s.isAtEnd) failContentType(`unexpected ${describeChar(s.peek())} after the media type`);
@@ -107,6 +156,7 @@ export const CONTENT_TYPE_DEF: HeaderDef<MediaType> = {
   isList: false,
   rfc: 'RFC 3261 §20.15',
   parse: parseMediaType,
+  parseIn: parseMediaTypeIn,
   serialize: serializeMediaType,
 };
 

@@ -4,11 +4,30 @@
  * @see https://www.rfc-editor.org/rfc/rfc3261#section-20.16
  */
 import { SipHeaderError } from '../errors.js';
-import { Scanner, UINT32_MAX, describeChar, parseDigits } from '../parser/scanner.js';
+import { Method } from '../methods.js';
+import { CHAR_CLASS, CharClass, UINT32_MAX, describeChar, internTable, sliceInterned } from '../parser/scanner.js';
 import type { CSeq, HeaderDef } from './header-types.js';
+
+// Hot path: module constants rather than import bindings in the scan loops.
+const CLASS = CHAR_CLASS;
+const TOKEN = CharClass.Token;
+const MAX = UINT32_MAX;
+const interned = sliceInterned;
+
+/** Method names as constants (see scanner.ts `sliceInterned`). */
+const METHOD_NAMES = internTable(Object.values(Method));
 
 function fail(message: string): never {
   throw new SipHeaderError('CSeq', message);
+}
+
+function skipWs(v: string, i: number, n: number): number {
+  while (i < n) {
+    const c = v.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    i++;
+  }
+  return i;
 }
 
 /**
@@ -19,23 +38,46 @@ function fail(message: string): never {
  * @throws SipHeaderError `malformed CSeq: sequence number 36893488147419103232 exceeds 2^32-1`
  */
 export function parseCSeq(value: string): CSeq {
-  const s = new Scanner(value);
-  s.skipWs();
-  const digits = s.digits();
-  if (digits === '') fail(`expected a sequence number but found ${describeChar(s.peek())}`);
-  const seq = parseDigits(digits, UINT32_MAX);
-  if (seq < 0) {
+  return parseCSeqIn(value, 0, value.length);
+}
+
+/** {@link parseCSeq} of `value[start, n)` (HeaderDef.parseIn). */
+export function parseCSeqIn(value: string, start: number, n: number): CSeq {
+  let i = skipWs(value, start, n);
+  const digitsStart = i;
+  let seq = 0;
+  let isOver = false;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    if (!isOver) {
+      seq = seq * 10 + (c - 0x30);
+      if (seq > MAX) isOver = true;
+    }
+    i++;
+  }
+  if (i === digitsStart) fail(`expected a sequence number but found ${describeChar(i < n ? value.charCodeAt(i) : -1)}`);
+  if (isOver) {
+    const digits = value.slice(digitsStart, i);
     const shown = digits.length > 40 ? `${digits.slice(0, 40)}… (${digits.length} digits)` : digits;
     fail(`sequence number ${shown} exceeds 2^32-1 (RFC 3261 §8.1.1.5)`);
   }
   // 1*DIGIT LWS Method: the white space is mandatory.
-  if (!s.skipWs()) {
-    fail(s.isAtEnd ? 'method missing' : `expected white space after the sequence number but found ${describeChar(s.peek())}`);
+  const wsStart = i;
+  i = skipWs(value, i, n);
+  if (i === wsStart) {
+    fail(i >= n ? 'method missing' : `expected white space after the sequence number but found ${describeChar(value.charCodeAt(i))}`);
   }
-  const method = s.token();
-  if (method === '') fail(s.isAtEnd ? 'method missing' : `method must be a token but starts with ${describeChar(s.peek())}`);
-  s.skipWs();
-  if (!s.isAtEnd) fail(`unexpected ${describeChar(s.peek())} after the method`);
+  const methodStart = i;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & TOKEN) === 0) break;
+    i++;
+  }
+  if (i === methodStart) fail(i >= n ? 'method missing' : `method must be a token but starts with ${describeChar(value.charCodeAt(i))}`);
+  const method = interned(value, methodStart, i, METHOD_NAMES);
+  i = skipWs(value, i, n);
+  if (i < n) fail(`unexpected ${describeChar(value.charCodeAt(i))} after the method`);
   return { seq, method };
 }
 
@@ -50,5 +92,6 @@ export const CSEQ_DEF: HeaderDef<CSeq> = {
   isList: false,
   rfc: 'RFC 3261 §20.16',
   parse: parseCSeq,
+  parseIn: parseCSeqIn,
   serialize: serializeCSeq,
 };

@@ -4,7 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc3261#section-20.22
  */
 import type { HeaderDef } from './header-types.js';
-import { parseUnsigned, serializeUnsigned } from './numeric.js';
+import { parseUnsignedIn, serializeUnsigned } from './numeric.js';
 
 /**
  * Parses Max-Forwards. RFC 3261 §20.22: "The Max-Forwards value is an integer in the range 0-255 indicating the
@@ -14,7 +14,23 @@ import { parseUnsigned, serializeUnsigned } from './numeric.js';
  * @throws SipHeaderError `malformed Max-Forwards: hop count 300 exceeds 255`
  */
 export function parseMaxForwards(value: string): number {
-  return parseUnsigned(value, 'Max-Forwards', 'hop count', 255);
+  return parseMaxForwardsIn(value, 0, value.length);
+}
+
+/** {@link parseMaxForwards} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseMaxForwardsIn(text: string, start: number, end: number): number {
+  // Fast path: one to three digits, within 0-255 (as nearly always).
+  if (end > start && end - start < 4) {
+    let n = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    if (i === end && n <= 255) return n;
+  }
+  return parseUnsignedIn(text, start, end, 'Max-Forwards', 'hop count', 255);
 }
 
 /** Registry row for Max-Forwards. */
@@ -23,5 +39,6 @@ export const MAX_FORWARDS_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 3261 §20.22',
   parse: parseMaxForwards,
+  parseIn: parseMaxForwardsIn,
   serialize: serializeUnsigned,
 };

@@ -15,20 +15,34 @@ import { SipHeaderError, SipUriError } from '../errors.js';
 import type { Param, Params } from '../params.js';
 import { NO_PARAMS, formatParams } from '../params.js';
 import type { Fail } from '../parser/scanner.js';
-import {
-  CHAR_CLASS,
-  CharClass,
-  Ch,
-  Scanner,
-  describeChar,
-  quote,
-  quotedStringEnd,
-  readGenericParams,
-  unquote,
-} from '../parser/scanner.js';
-import { formatUri, parseUri } from '../uri/parse-uri.js';
+import { CHAR_CLASS, CharClass, Scanner, describeChar, quote, trimEndIn, trimStartIn, unquote } from '../parser/scanner.js';
+import { formatUri, parseUriIn } from '../uri/parse-uri.js';
 import type { Uri } from '../uri/uri-types.js';
 import type { ContactValue, HeaderDef, NameAddr } from './header-types.js';
+
+/** Char codes used here (a local const enum is inlined; an imported one is a property load per use). */
+const enum C {
+  Tab = 9,
+  Lf = 10,
+  Cr = 13,
+  Space = 32,
+  Quote = 34,
+  Star = 42,
+  Comma = 44,
+  Semi = 59,
+  Lt = 60,
+  Question = 63,
+  Backslash = 92,
+}
+
+// Hot path: imported bindings used per call, copied into module constants once (see parser/parse-message.ts).
+const CLASS = CHAR_CLASS;
+const TOKEN_OR_SPACE = CharClass.Token | CharClass.Space;
+const EMPTY_PARAMS = NO_PARAMS;
+const parseUriRange = parseUriIn;
+const Cursor = Scanner;
+const trimStart = trimStartIn;
+const trimEnd = trimEndIn;
 
 /** How a name-addr header is read. */
 export interface NameAddrOptions {
@@ -50,11 +64,15 @@ function failerFor(header: string): Fail {
   return f;
 }
 
-function uriOf(text: string, fail: Fail): Uri {
+/** The URI in `text[start, end)`. */
+function uriIn(text: string, start: number, end: number, fail: Fail): Uri {
   try {
-    return parseUri(text);
+    return parseUriRange(text, start, end);
   } catch (e) {
-    if (e instanceof SipUriError) fail(`bad URI ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}: ${e.message}`);
+    if (e instanceof SipUriError) {
+      const u = text.slice(start, end);
+      fail(`bad URI ${JSON.stringify(u.length > 60 ? u.slice(0, 60) + '…' : u)}: ${e.message}`);
+    }
     throw e;
   }
 }
@@ -64,9 +82,24 @@ function checkTokenDisplayName(text: string, fail: Fail): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // Leniency: UTF-8 display names are often sent unquoted; characters ≥ 0x80 are accepted as if quoted.
-    if (c >= 128 || (CHAR_CLASS[c]! & (CharClass.Token | CharClass.Space)) !== 0) continue;
+    if (c >= 128 || (CLASS[c]! & TOKEN_OR_SPACE) !== 0) continue;
     fail(`display name ${JSON.stringify(text)} must be a quoted-string: ${describeChar(c)} is not a token character`);
   }
+}
+
+/** Index just past the quoted-string starting at `start` (DQUOTE), or -1 when it is not closed before `end`. */
+function quotedEnd(text: string, start: number, end: number): number {
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === C.Quote) return i + 1;
+    if (c === C.Backslash) i++;
+  }
+  return -1;
+}
+
+/** True when `c` could be removed by String.prototype.trim (every such character is ≤ SP or ≥ 0x7f). */
+function mayTrim(c: number): boolean {
+  return c <= 0x20 || c >= 0x7f;
 }
 
 /** Reads one name-addr or addr-spec with its header parameters at the cursor. */
@@ -78,26 +111,28 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
   let isBracketed = true;
   const c = s.peek();
   let lt = -1;
-  if (c === Ch.Quote) {
-    const q = s.quotedString();
-    if (q === undefined) fail('unterminated quoted-string in display name');
-    displayName = unquote(q);
+  if (c === C.Quote) {
+    const e = quotedEnd(t, s.pos, s.end);
+    if (e < 0) fail('unterminated quoted-string in display name');
+    const inner = t.slice(s.pos + 1, e - 1);
+    displayName = inner.indexOf('\\') < 0 ? inner : unquote(t.slice(s.pos, e));
+    s.pos = e;
     s.skipWs();
-    if (s.peek() !== Ch.Lt) fail(`expected "<" after the quoted display name but found ${describeChar(s.peek())}`);
+    if (s.peek() !== C.Lt) fail(`expected "<" after the quoted display name but found ${describeChar(s.peek())}`);
     lt = s.pos;
-  } else if (c === Ch.Lt) {
+  } else if (c === C.Lt) {
     lt = s.pos;
   } else {
     // A "<" before the first ";" or "," means name-addr with a token display name (lwsdisp: `caller<sip:…>`).
     for (let i = s.pos; i < s.end; i++) {
       const d = t.charCodeAt(i);
-      if (d === Ch.Lt) {
+      if (d === C.Lt) {
         lt = i;
         break;
       }
-      if (d === Ch.Semi || d === Ch.Comma) break;
-      if (d === Ch.Quote) {
-        const e = quotedStringEnd(t, i, s.end);
+      if (d === C.Semi || d === C.Comma) break;
+      if (d === C.Quote) {
+        const e = quotedEnd(t, i, s.end);
         if (e < 0) fail('unterminated quoted-string');
         i = e - 1;
       }
@@ -115,12 +150,14 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
     // RFC 3261 §25.1: LAQUOT = SWS "<" and RAQUOT = ">" SWS — white space may stand outside the brackets only.
     // RFC 4475 §3.1.2.14 (badaspec): spaces within the addr-spec make the request malformed; Tandem rejects it
     // with 400 rather than guess.
-    const inner = t.slice(lt + 1, gt);
-    if (inner !== inner.trim()) fail('white space inside "<" ">" (RFC 3261 §25.1; RFC 4475 §3.1.2.14)');
-    uri = uriOf(inner, fail);
+    if (gt > lt + 1 && (mayTrim(t.charCodeAt(lt + 1)) || mayTrim(t.charCodeAt(gt - 1)))) {
+      const inner = t.slice(lt + 1, gt);
+      if (inner !== inner.trim()) fail('white space inside "<" ">" (RFC 3261 §25.1; RFC 4475 §3.1.2.14)');
+    }
+    uri = uriIn(t, lt + 1, gt, fail);
     s.pos = gt + 1;
   } else {
-    if (c === Ch.Star && header === 'Contact') fail('"*" must be the only Contact value (RFC 3261 §20.10)');
+    if (c === C.Star && header === 'Contact') fail('"*" must be the only Contact value (RFC 3261 §20.10)');
     if (isNameAddrRequired) {
       fail(`the URI must be in angle brackets (RFC 3261 §25.1: ${header} values are name-addr)`);
     }
@@ -130,46 +167,61 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
     let i = start;
     for (; i < s.end; i++) {
       const d = t.charCodeAt(i);
-      if (d === Ch.Semi || d === Ch.Comma || d === Ch.Space || d === Ch.Tab || d === Ch.Cr || d === Ch.Lf) break;
+      if (d === C.Semi || d === C.Comma || d === C.Space || d === C.Tab || d === C.Cr || d === C.Lf) break;
     }
     const text = t.slice(start, i);
     if (text === '') fail(`expected a name-addr or addr-spec but found ${describeChar(s.peek())}`);
     if (text.indexOf(':') < 0) fail(`expected a name-addr or addr-spec but found ${JSON.stringify(text)}`);
     // RFC 3261 §20: "the name-addr form MUST be used if the addr-spec contains a comma, semicolon, or question mark"
     if (text.indexOf('?') >= 0) fail('a URI with headers ("?") must be enclosed in "<" ">" (RFC 3261 §20)');
-    uri = uriOf(text, fail);
+    uri = uriIn(text, 0, text.length, fail);
     s.pos = i;
     isBracketed = false;
   }
-  let params: Params = readGenericParams(s, fail);
+  // Header parameters; the first `tag` is lifted out. The whole list is read before the tag is judged, so that a
+  // grammar error anywhere in it is the one reported.
+  let params: Params = EMPTY_PARAMS;
+  let rest: Param[] | undefined;
   let tag: string | undefined;
-  if (params.length > 0) {
-    let tagIndex = -1;
-    for (let i = 0; i < params.length; i++) {
-      const k = params[i]![0];
-      if (k.length === 3 && (k === 'tag' || k.toLowerCase() === 'tag')) {
-        tagIndex = i;
-        break;
-      }
-    }
-    if (tagIndex >= 0) {
-      const v = params[tagIndex]![1];
+  let hasTag = false;
+  let isBadTag = false;
+  while (s.param(fail)) {
+    if (!hasTag && s.nameEnd - s.nameStart === 3 && s.isParam('tag')) {
+      hasTag = true;
       // tag-param = "tag" EQUAL token
-      if (v === null || v.charCodeAt(0) === Ch.Quote) fail('tag parameter must be a token');
-      tag = v;
-      if (params.length === 1) params = NO_PARAMS;
-      else {
-        const rest: Param[] = params.slice(0, tagIndex);
-        for (let i = tagIndex + 1; i < params.length; i++) rest.push(params[i]!);
-        params = rest;
-      }
-    }
+      if (s.valueStart < 0 || t.charCodeAt(s.valueStart) === C.Quote) isBadTag = true;
+      else tag = t.slice(s.valueStart, s.valueEnd);
+    } else (rest ??= []).push([s.paramName(), s.paramValue()]);
   }
+  if (isBadTag) fail('tag parameter must be a token');
+  if (rest !== undefined) params = rest;
   // Object literals with a fixed key order keep NameAddr objects on few hidden classes (hot path).
   if (displayName !== undefined) {
     return tag === undefined ? { displayName, uri, params, isBracketed } : { displayName, uri, tag, params, isBracketed };
   }
   return tag === undefined ? { uri, params, isBracketed } : { uri, tag, params, isBracketed };
+}
+
+const FAIL_FROM = failerFor('From');
+const FAIL_TO = failerFor('To');
+const FAIL_CONTACT = failerFor('Contact');
+const FAIL_PAI = failerFor('P-Asserted-Identity');
+const FAIL_ROUTE = failerFor('Route');
+const FAIL_RECORD_ROUTE = failerFor('Record-Route');
+
+function readSingle(value: string, start: number, end: number, header: string, fail: Fail): NameAddr {
+  const s = new Cursor(value, start, end);
+  const na = readNameAddr(s, header, fail, false);
+  s.skipWs();
+  if (!s.isAtEnd) {
+    const c = s.peek();
+    fail(
+      c === C.Comma
+        ? `${header} takes a single value (a display name containing "," must be quoted)`
+        : `unexpected ${describeChar(c)} after the ${header} value`,
+    );
+  }
+  return na;
 }
 
 /**
@@ -179,19 +231,18 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
  * @throws SipHeaderError `malformed From: …`
  */
 export function parseNameAddr(value: string, header = 'From'): NameAddr {
-  const fail = failerFor(header);
-  const s = new Scanner(value);
-  const na = readNameAddr(s, header, fail, false);
-  s.skipWs();
-  if (!s.isAtEnd) {
-    const c = s.peek();
-    fail(
-      c === Ch.Comma
-        ? `${header} takes a single value (a display name containing "," must be quoted)`
-        : `unexpected ${describeChar(c)} after the ${header} value`,
-    );
+  return readSingle(value, 0, value.length, header, failerFor(header));
+}
+
+function readList(value: string, start: number, end: number, header: string, fail: Fail, isNameAddrRequired: boolean): NameAddr[] {
+  const s = new Cursor(value, start, end);
+  const out: NameAddr[] = [];
+  for (;;) {
+    out.push(readNameAddr(s, header, fail, isNameAddrRequired));
+    s.skipWs();
+    if (s.isAtEnd) return out;
+    if (!s.eat(C.Comma)) fail(`unexpected ${describeChar(s.peek())} after a ${header} value`);
   }
-  return na;
 }
 
 /**
@@ -200,16 +251,7 @@ export function parseNameAddr(value: string, header = 'From'): NameAddr {
  * @throws SipHeaderError
  */
 export function parseNameAddrList(value: string, header: string, options: NameAddrOptions = {}): NameAddr[] {
-  const fail = failerFor(header);
-  const s = new Scanner(value);
-  const out: NameAddr[] = [];
-  const required = options.isNameAddrRequired === true;
-  for (;;) {
-    out.push(readNameAddr(s, header, fail, required));
-    s.skipWs();
-    if (s.isAtEnd) return out;
-    if (!s.eat(Ch.Comma)) fail(`unexpected ${describeChar(s.peek())} after a ${header} value`);
-  }
+  return readList(value, 0, value.length, header, failerFor(header), options.isNameAddrRequired === true);
 }
 
 const STAR: ContactValue = Object.freeze({ isStar: true });
@@ -220,15 +262,22 @@ const STAR: ContactValue = Object.freeze({ isStar: true });
  * @throws SipHeaderError
  */
 export function parseContact(value: string): ContactValue {
-  const v = value.trim();
-  if (v === '*') return STAR;
-  return { isStar: false, contacts: parseNameAddrList(v, 'Contact') };
+  return parseContactIn(value, 0, value.length);
+}
+
+/** {@link parseContact} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseContactIn(text: string, start: number, end: number): ContactValue {
+  // As value.trim().
+  const a = trimStart(text, start, end);
+  const b = trimEnd(text, a, end);
+  if (b - a === 1 && text.charCodeAt(a) === C.Star) return STAR;
+  return { isStar: false, contacts: readList(text, a, b, 'Contact', FAIL_CONTACT, false) };
 }
 
 function needsBrackets(uriText: string): boolean {
   for (let i = 0; i < uriText.length; i++) {
     const c = uriText.charCodeAt(i);
-    if (c === Ch.Comma || c === Ch.Semi || c === Ch.Question) return true;
+    if (c === C.Comma || c === C.Semi || c === C.Question) return true;
   }
   return false;
 }
@@ -265,7 +314,8 @@ export const FROM_DEF: HeaderDef<NameAddr> = {
   compact: 'f',
   isList: false,
   rfc: 'RFC 3261 §20.20',
-  parse: (v) => parseNameAddr(v, 'From'),
+  parse: (v) => readSingle(v, 0, v.length, 'From', FAIL_FROM),
+  parseIn: (t, start, end) => readSingle(t, start, end, 'From', FAIL_FROM),
   serialize: serializeNameAddr,
 };
 
@@ -275,7 +325,8 @@ export const TO_DEF: HeaderDef<NameAddr> = {
   compact: 't',
   isList: false,
   rfc: 'RFC 3261 §20.39',
-  parse: (v) => parseNameAddr(v, 'To'),
+  parse: (v) => readSingle(v, 0, v.length, 'To', FAIL_TO),
+  parseIn: (t, start, end) => readSingle(t, start, end, 'To', FAIL_TO),
   serialize: serializeNameAddr,
 };
 
@@ -286,6 +337,7 @@ export const CONTACT_DEF: HeaderDef<ContactValue> = {
   isList: true,
   rfc: 'RFC 3261 §20.10',
   parse: parseContact,
+  parseIn: parseContactIn,
   serialize: serializeContact,
 };
 
@@ -294,7 +346,8 @@ export const ROUTE_DEF: HeaderDef<readonly NameAddr[]> = {
   name: 'Route',
   isList: true,
   rfc: 'RFC 3261 §20.34',
-  parse: (v) => parseNameAddrList(v, 'Route', { isNameAddrRequired: true }),
+  parse: (v) => readList(v, 0, v.length, 'Route', FAIL_ROUTE, true),
+  parseIn: (t, start, end) => readList(t, start, end, 'Route', FAIL_ROUTE, true),
   serialize: serializeNameAddrList,
 };
 
@@ -303,7 +356,8 @@ export const RECORD_ROUTE_DEF: HeaderDef<readonly NameAddr[]> = {
   name: 'Record-Route',
   isList: true,
   rfc: 'RFC 3261 §20.30',
-  parse: (v) => parseNameAddrList(v, 'Record-Route', { isNameAddrRequired: true }),
+  parse: (v) => readList(v, 0, v.length, 'Record-Route', FAIL_RECORD_ROUTE, true),
+  parseIn: (t, start, end) => readList(t, start, end, 'Record-Route', FAIL_RECORD_ROUTE, true),
   serialize: serializeNameAddrList,
 };
 
@@ -312,6 +366,7 @@ export const P_ASSERTED_IDENTITY_DEF: HeaderDef<readonly NameAddr[]> = {
   name: 'P-Asserted-Identity',
   isList: true,
   rfc: 'RFC 3325 §9.1',
-  parse: (v) => parseNameAddrList(v, 'P-Asserted-Identity'),
+  parse: (v) => readList(v, 0, v.length, 'P-Asserted-Identity', FAIL_PAI, false),
+  parseIn: (t, start, end) => readList(t, start, end, 'P-Asserted-Identity', FAIL_PAI, false),
   serialize: serializeNameAddrList,
 };

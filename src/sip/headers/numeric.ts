@@ -20,7 +20,24 @@ function maxText(max: number): string {
  * @throws SipHeaderError `malformed <header>: <what> <value> exceeds 2^32-1` or `… is not a number`.
  */
 export function parseUnsigned(value: string, header: string, what: string, max: number = UINT32_MAX): number {
-  const v = value.trim();
+  return parseUnsignedIn(value, 0, value.length, header, what, max);
+}
+
+/** {@link parseUnsigned} of `text[start, end)`. */
+export function parseUnsignedIn(text: string, start: number, end: number, header: string, what: string, max: number): number {
+  // Fast path: digits only, no white space (as the receive path hands values over), within `max`.
+  const len = end - start;
+  if (len > 0 && len < 10) {
+    let n = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    if (i === end && n <= max) return n;
+  }
+  const v = (start === 0 && end === text.length ? text : text.slice(start, end)).trim();
   const n = parseDigits(v, max);
   if (n >= 0) return n;
   if (n === -2) {
@@ -61,6 +78,7 @@ export const CONTENT_LENGTH_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 3261 §20.14',
   parse: parseContentLength,
+  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Content-Length', 'length', UINT32_MAX),
   serialize: serializeUnsigned,
 };
 
@@ -70,5 +88,6 @@ export const EXPIRES_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 3261 §20.19',
   parse: parseExpires,
+  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Expires', 'delta-seconds', UINT32_MAX),
   serialize: serializeUnsigned,
 };

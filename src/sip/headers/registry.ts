@@ -130,6 +130,79 @@ const TYPED: ReadonlyMap<string, HeaderDef<unknown>> = new Map(
   Object.entries(HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>),
 );
 
+/** @internal The typed header names in registry order; a name's position is its {@link typedHeaderIndex}. */
+export const TYPED_HEADER_NAMES: readonly TypedHeaderName[] = Object.keys(HEADER_REGISTRY) as TypedHeaderName[];
+
+/** @internal The registry rows in {@link TYPED_HEADER_NAMES} order. */
+export const TYPED_HEADER_DEFS: readonly HeaderDef<unknown>[] = TYPED_HEADER_NAMES.map(
+  (n) => (HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>)[n]!,
+);
+
+const TYPED_INDEX: ReadonlyMap<string, number> = new Map(TYPED_HEADER_NAMES.map((n, i) => [n, i]));
+
+/**
+ * @internal Position of a typed header (canonical name) in {@link TYPED_HEADER_NAMES}, or -1. The header store and the
+ * receive path keep typed values in arrays indexed by it.
+ */
+export function typedHeaderIndex(name: string): number {
+  return TYPED_INDEX.get(name) ?? -1;
+}
+
+/** @internal A header name as commonly written: its exact spelling, the canonical name and the typed index (or -1). */
+export interface HeaderSpelling {
+  readonly spelling: string;
+  readonly canonical: string;
+  readonly typedIndex: number;
+}
+
+/**
+ * Canonical spellings and compact letters (lower and upper case), bucketed by first character: the receive path
+ * recognizes a name in place, without slicing it out or hashing it.
+ */
+const SPELLINGS_BY_FIRST: readonly (readonly HeaderSpelling[] | undefined)[] = (() => {
+  const buckets: HeaderSpelling[][] = [];
+  const add = (spelling: string, canonical: string): void => {
+    const c = spelling.charCodeAt(0);
+    (buckets[c] ??= []).push({ spelling, canonical, typedIndex: typedHeaderIndex(canonical) });
+  };
+  for (const name of TYPED_HEADER_NAMES) add(name, name);
+  for (const name of KNOWN_NAMES) add(name, name);
+  for (const [letter, name] of Object.entries(COMPACT_FORMS)) {
+    add(letter, name);
+    add(letter.toUpperCase(), name);
+  }
+  return Array.from({ length: 128 }, (_, c) => buckets[c]);
+})();
+
+/**
+ * @internal The spelling entry for the header name that starts at `start` and is followed directly by ":" (as in
+ * `Via: …`, the way nearly every peer writes it), found without looking for the colon first; undefined otherwise.
+ */
+export function headerSpellingBeforeColon(text: string, start: number): HeaderSpelling | undefined {
+  const bucket = SPELLINGS_BY_FIRST[text.charCodeAt(start)];
+  if (bucket === undefined) return undefined;
+  for (let i = 0; i < bucket.length; i++) {
+    const e = bucket[i]!;
+    if (text.charCodeAt(start + e.spelling.length) === 0x3a && text.startsWith(e.spelling, start)) return e;
+  }
+  return undefined;
+}
+
+/**
+ * @internal The spelling entry for the header name `text[start, end)` when it is written exactly as a canonical name
+ * or a compact letter (as nearly every peer writes it); undefined otherwise (then use {@link canonicalHeaderName}).
+ */
+export function headerSpellingAt(text: string, start: number, end: number): HeaderSpelling | undefined {
+  const bucket = SPELLINGS_BY_FIRST[text.charCodeAt(start)];
+  if (bucket === undefined) return undefined;
+  const len = end - start;
+  for (let i = 0; i < bucket.length; i++) {
+    const e = bucket[i]!;
+    if (e.spelling.length === len && text.startsWith(e.spelling, start)) return e;
+  }
+  return undefined;
+}
+
 /**
  * The canonical spelling of any header name: compact forms expanded (`v` → `Via`), known names spelled as Tandem writes
  * them (`call-id` → `Call-ID`, `WWW-authenticate` → `WWW-Authenticate`), unknown names returned as written.

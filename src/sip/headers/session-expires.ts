@@ -27,9 +27,24 @@ const failMinSe: Fail = (message) => {
   throw new SipHeaderError('Min-SE', message);
 };
 
-/** Reads `delta-seconds *(SEMI generic-param)` and checks nothing follows. */
-function readDeltaWithParams(value: string, fail: Fail): { seconds: number; params: Param[] } {
-  const s = new Scanner(value);
+/** `text[start, end)` as delta-seconds when it is nothing but up to 9 digits (as nearly always), else -1. */
+function plainDelta(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len === 0 || len > 9) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
+
+/** Reads `delta-seconds *(SEMI generic-param)` in `text[start, end)` and checks nothing follows. */
+function readDeltaWithParams(text: string, start: number, end: number, fail: Fail): { seconds: number; params: Param[] } {
+  const plain = plainDelta(text, start, end);
+  if (plain >= 0) return { seconds: plain, params: [] };
+  const s = new Scanner(text, start, end);
   s.skipWs();
   const d = s.digits();
   if (d === '') fail(`expected delta-seconds but found ${describeChar(s.peek())}`);
@@ -47,7 +62,12 @@ function readDeltaWithParams(value: string, fail: Fail): { seconds: number; para
  * @throws SipHeaderError `malformed Session-Expires: refresher must be uac or uas` …
  */
 export function parseSessionExpires(value: string): SessionExpires {
-  const { seconds, params } = readDeltaWithParams(value, failSe);
+  return parseSessionExpiresIn(value, 0, value.length);
+}
+
+/** {@link parseSessionExpires} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseSessionExpiresIn(text: string, start: number, end: number): SessionExpires {
+  const { seconds, params } = readDeltaWithParams(text, start, end, failSe);
   const out: { -readonly [K in keyof SessionExpires]: SessionExpires[K] } = { deltaSeconds: seconds, params };
   if (params.length > 0) {
     const rest: Param[] = [];
@@ -78,7 +98,13 @@ export function serializeSessionExpires(se: SessionExpires): string {
  * @throws SipHeaderError `malformed Min-SE: …`
  */
 export function parseMinSe(value: string): number {
-  return readDeltaWithParams(value, failMinSe).seconds;
+  return parseMinSeIn(value, 0, value.length);
+}
+
+/** {@link parseMinSe} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseMinSeIn(text: string, start: number, end: number): number {
+  const plain = plainDelta(text, start, end);
+  return plain >= 0 ? plain : readDeltaWithParams(text, start, end, failMinSe).seconds;
 }
 
 /** Writes Min-SE. */
@@ -93,6 +119,7 @@ export const SESSION_EXPIRES_DEF: HeaderDef<SessionExpires> = {
   isList: false,
   rfc: 'RFC 4028 §4',
   parse: parseSessionExpires,
+  parseIn: parseSessionExpiresIn,
   serialize: serializeSessionExpires,
 };
 
@@ -102,5 +129,6 @@ export const MIN_SE_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 4028 §5',
   parse: parseMinSe,
+  parseIn: parseMinSeIn,
   serialize: serializeMinSe,
 };

@@ -16,12 +16,25 @@ import { SipHeaderError } from '../errors.js';
 import type { Param } from '../params.js';
 import { NO_PARAMS, formatParams } from '../params.js';
 import type { Fail } from '../parser/scanner.js';
-import { Ch, Scanner, describeChar, isDigits, parseDigits, readGenericParams, readHost, readOptionalPort } from '../parser/scanner.js';
+import { Scanner, describeChar, isDigits, parseDigits } from '../parser/scanner.js';
 import type { HeaderDef, Via } from './header-types.js';
+
+/** Char codes used here (a local const enum is inlined; an imported one is a property load per use). */
+const enum C {
+  Tab = 9,
+  Space = 32,
+  Quote = 34,
+  Comma = 44,
+  Slash = 47,
+}
 
 const fail: Fail = (message) => {
   throw new SipHeaderError('Via', message);
 };
+
+// Hot path: imported bindings used per call, copied into module constants once (see parser/parse-message.ts).
+const EMPTY_PARAMS = NO_PARAMS;
+const Cursor = Scanner;
 
 type MutableVia = { -readonly [K in keyof Via]: Via[K] };
 
@@ -40,15 +53,6 @@ function upperTransport(t: string): string {
   }
 }
 
-/** `name` lower-cased, without allocating when it already is. */
-function lowerName(name: string): string {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return name.toLowerCase();
-  }
-  return name;
-}
-
 const SIP_2_0_SLASH = 'SIP/2.0/';
 
 /** The common transports as interned constants: `UDP`, `TCP`, `TLS` written in upper case followed by white space. */
@@ -57,11 +61,23 @@ function fastTransport(t: string, i: number): string | undefined {
   const b = t.charCodeAt(i + 1);
   const c = t.charCodeAt(i + 2);
   const d = t.charCodeAt(i + 3);
-  if (d !== Ch.Space && d !== Ch.Tab) return undefined;
+  if (d !== C.Space && d !== C.Tab) return undefined;
   if (a === 0x55 && b === 0x44 && c === 0x50) return 'UDP';
   if (a === 0x54 && b === 0x43 && c === 0x50) return 'TCP';
   if (a === 0x54 && b === 0x4c && c === 0x53) return 'TLS';
   return undefined;
+}
+
+/** True when `t[start, end)` is 1*DIGIT; -1 when not, -2 above `max`, else the number (as parseDigits). */
+function digitsIn(t: string, start: number, end: number, max: number): number {
+  if (end === start) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n > max ? -2 : n;
 }
 
 /** Reads one via-parm at the cursor. */
@@ -79,10 +95,10 @@ function readVia(s: Scanner): Via {
     // sent-protocol: LWS is allowed around each SLASH (RFC 4475 §3.1.1.1 "SIP  /   2.0 /UDP").
     const name = s.token();
     if (name === '') fail(`expected sent-protocol (SIP/2.0/transport) but found ${describeChar(s.peek())}`);
-    if (!s.eatSeparator(Ch.Slash)) fail(`sent-protocol ${name} is missing "/version/transport"`);
+    if (!s.eatSeparator(C.Slash)) fail(`sent-protocol ${name} is missing "/version/transport"`);
     const version = s.token();
     if (version === '') fail('sent-protocol is missing its version');
-    if (!s.eatSeparator(Ch.Slash)) fail(`sent-protocol ${name}/${version} is missing "/transport"`);
+    if (!s.eatSeparator(C.Slash)) fail(`sent-protocol ${name}/${version} is missing "/transport"`);
     const tr = s.token();
     if (tr === '') fail('sent-protocol is missing its transport');
     protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name}/${version}`;
@@ -90,55 +106,55 @@ function readVia(s: Scanner): Via {
   } else protocol = 'SIP/2.0';
   // RFC 3261 §25.1: via-parm = sent-protocol LWS sent-by — the white space is mandatory.
   if (!s.skipWs()) fail(`expected white space after ${protocol}/${transport} but found ${describeChar(s.peek())}`);
-  const host = readHost(s);
+  const host = s.host();
   if (host === '') fail(`sent-by has no host (found ${describeChar(s.peek())})`);
-  const port = readOptionalPort(s);
+  const port = s.port();
   if (port === -1) fail(`sent-by ${host} has an invalid port (RFC 3261 §25.1 port = 1*DIGIT, 0-65535)`);
-  const via: MutableVia = { protocol, transport, host, params: NO_PARAMS };
+  const via: MutableVia = { protocol, transport, host, params: EMPTY_PARAMS };
   if (port !== undefined) via.port = port;
-  const raw = readGenericParams(s, fail);
   let rest: Param[] | undefined;
-  for (let i = 0; i < raw.length; i++) {
-    const p = raw[i]!;
-    const v = p[1];
-    // Parameter names are case-insensitive (RFC 3261 §7.3.1); lower-case only when the name is not already.
-    switch (lowerName(p[0])) {
-      case 'branch':
-        // via-branch = "branch" EQUAL token
-        if (v === null || v.charCodeAt(0) === Ch.Quote || v.indexOf(':') >= 0 || v.indexOf('[') >= 0 || v.indexOf('/') >= 0) {
-          fail(v === null ? 'branch parameter without a value' : `branch ${v} is not a token`);
-        }
-        via.branch = v;
-        break;
-      case 'received':
-        // via-received = "received" EQUAL (IPv4address / IPv6address)
-        if (v === null || v.charCodeAt(0) === Ch.Quote) fail('received parameter must be an IP address');
-        via.received = v;
-        break;
-      case 'rport':
-        // RFC 3581 §3: response-port = "rport" [EQUAL 1*DIGIT]
-        if (v === null) via.rport = null;
-        else {
-          const n = parseDigits(v, 65535);
-          if (n < 0) fail(`rport ${v} is not a port number 0-65535`);
-          via.rport = n;
-        }
-        break;
-      case 'maddr':
-        if (v === null || v.charCodeAt(0) === Ch.Quote) fail('maddr parameter must be a host');
-        via.maddr = v;
-        break;
-      case 'ttl': {
-        // via-ttl = "ttl" EQUAL ttl; ttl = 1*3DIGIT ; 0 to 255
-        const n = v === null || !isDigits(v) || v.length > 3 ? -1 : parseDigits(v, 255);
-        if (n < 0) fail(`ttl ${v ?? ''} is not a number 0-255`);
-        via.ttl = n;
-        break;
+  // The whole parameter list is read before any value is judged, so that a grammar error anywhere in it is the one
+  // reported (as when the list is read first and then examined); the first value error is kept until then.
+  let problem: string | undefined;
+  while (s.param(fail)) {
+    // Parameter names are case-insensitive (RFC 3261 §7.3.1).
+    const len = s.nameEnd - s.nameStart;
+    const vs = s.valueStart;
+    const ve = s.valueEnd;
+    if (len === 6 && s.isParam('branch')) {
+      // via-branch = "branch" EQUAL token
+      if (vs < 0) problem ??= 'branch parameter without a value';
+      else {
+        const v = t.slice(vs, ve);
+        if (v.charCodeAt(0) === C.Quote || v.indexOf(':') >= 0 || v.indexOf('[') >= 0 || v.indexOf('/') >= 0) {
+          problem ??= `branch ${v} is not a token`;
+        } else if (problem === undefined) via.branch = v;
       }
-      default:
-        (rest ??= []).push(p);
-    }
+    } else if (len === 5 && s.isParam('rport')) {
+      // RFC 3581 §3: response-port = "rport" [EQUAL 1*DIGIT]
+      if (vs < 0) {
+        if (problem === undefined) via.rport = null;
+      } else {
+        const n = digitsIn(t, vs, ve, 65535);
+        if (n < 0) problem ??= `rport ${t.slice(vs, ve)} is not a port number 0-65535`;
+        else if (problem === undefined) via.rport = n;
+      }
+    } else if (len === 8 && s.isParam('received')) {
+      // via-received = "received" EQUAL (IPv4address / IPv6address)
+      if (vs < 0 || t.charCodeAt(vs) === C.Quote) problem ??= 'received parameter must be an IP address';
+      else if (problem === undefined) via.received = t.slice(vs, ve);
+    } else if (len === 5 && s.isParam('maddr')) {
+      if (vs < 0 || t.charCodeAt(vs) === C.Quote) problem ??= 'maddr parameter must be a host';
+      else if (problem === undefined) via.maddr = t.slice(vs, ve);
+    } else if (len === 3 && s.isParam('ttl')) {
+      // via-ttl = "ttl" EQUAL ttl; ttl = 1*3DIGIT ; 0 to 255
+      const v = s.paramValue();
+      const n = v === null || !isDigits(v) || v.length > 3 ? -1 : parseDigits(v, 255);
+      if (n < 0) problem ??= `ttl ${v ?? ''} is not a number 0-255`;
+      else if (problem === undefined) via.ttl = n;
+    } else (rest ??= []).push([s.paramName(), s.paramValue()]);
   }
+  if (problem !== undefined) fail(problem);
   if (rest !== undefined) via.params = rest;
   return via;
 }
@@ -149,13 +165,18 @@ function readVia(s: Scanner): Via {
  * @throws SipHeaderError `malformed Via: …`
  */
 export function parseVia(value: string): Via[] {
-  const s = new Scanner(value);
+  return parseViaIn(value, 0, value.length);
+}
+
+/** {@link parseVia} of `text[start, end)` (HeaderDef.parseIn). */
+export function parseViaIn(text: string, start: number, end: number): Via[] {
+  const s = new Cursor(text, start, end);
   const out: Via[] = [];
   for (;;) {
     out.push(readVia(s));
     s.skipWs();
     if (s.isAtEnd) return out;
-    if (!s.eat(Ch.Comma)) fail(`unexpected ${describeChar(s.peek())} after via-parm`);
+    if (!s.eat(C.Comma)) fail(`unexpected ${describeChar(s.peek())} after via-parm`);
   }
 }
 
@@ -185,5 +206,6 @@ export const VIA_DEF: HeaderDef<readonly Via[]> = {
   isList: true,
   rfc: 'RFC 3261 §20.42, RFC 3581',
   parse: parseVia,
+  parseIn: parseViaIn,
   serialize: serializeVia,
 };

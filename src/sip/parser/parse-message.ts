@@ -10,15 +10,22 @@
 import { SipHeaderError, SipParseError, SipUriError } from '../errors.js';
 import type { HeaderField } from '../header-list.js';
 import { HeaderList } from '../header-list.js';
-import type { HeaderDef, TypedHeaderName } from '../headers/header-types.js';
-import { HEADER_REGISTRY, canonicalHeaderName } from '../headers/registry.js';
+import {
+  TYPED_HEADER_DEFS,
+  TYPED_HEADER_NAMES,
+  canonicalHeaderName,
+  headerSpellingAt,
+  headerSpellingBeforeColon,
+  typedHeaderIndex,
+} from '../headers/registry.js';
 import type { SipMessage } from '../message.js';
-import { SipRequest, SipResponse } from '../message.js';
+import { SIP_VERSION, SipRequest, SipResponse } from '../message.js';
 import { Method } from '../methods.js';
 import { parseUri } from '../uri/parse-uri.js';
-import { isSipUri } from '../uri/uri-types.js';
+import type { SipUri } from '../uri/uri-types.js';
 import type { ParserLimits } from './limits.js';
 import { DEFAULT_LIMITS } from './limits.js';
+import { CHAR_CLASS, CharClass, internTable, sliceInterned } from './scanner.js';
 
 export type ParseResult =
   | { readonly ok: true; readonly message: SipMessage }
@@ -38,24 +45,44 @@ const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(Method));
 
-const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-const CRLF = 0x0d0a;
+
+// Hot path: imported bindings used per message or per line, copied into module constants once. (Under the vite-node
+// module runner that the tests and benchmarks use, each read of an import binding is a getter call on the exporting
+// module's namespace object; a module constant is a plain variable.)
+const DEFS = TYPED_HEADER_DEFS;
+const spellingAt = headerSpellingAt;
+const spellingBeforeColon = headerSpellingBeforeColon;
+const List = HeaderList;
+const Request = SipRequest;
+const VERSION = SIP_VERSION;
+const uriOf = parseUri;
+const LIMITS = DEFAULT_LIMITS;
+const CLASS = CHAR_CLASS;
+const TOKEN = CharClass.Token;
+const interned = sliceInterned;
+
+/** Method names as constants (see scanner.ts `sliceInterned`). */
+const METHOD_NAMES = internTable(Object.values(Method));
+
+/** The end of the header section: CRLF CRLF, or bare LF LF (needles as bytes: no string conversion per call). */
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const LFLF = Buffer.from('\n\n', 'latin1');
 
 /** Parses one complete message (a UDP datagram, or one framed by StreamFramer). Never throws. */
-export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMITS): ParseResult {
+export function parseMessage(bytes: Buffer, limits: ParserLimits = LIMITS): ParseResult {
   let fields: HeaderField[] = [];
   let isRequest = true;
   try {
     // §7.5: "implementations … SHOULD ignore any CRLF appearing before the start-line".
     let start = 0;
-    while (start + 1 < bytes.length && bytes.readUInt16BE(start) === CRLF) start += 2;
+    while (start + 1 < bytes.length && bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
 
     // End of the header section: CRLF CRLF (bare LF LF tolerated). No empty line → all headers, no body.
-    let headEnd = bytes.indexOf('\r\n\r\n', start, 'latin1');
+    let headEnd = bytes.indexOf(CRLFCRLF, start);
     let bodyStart: number;
     if (headEnd >= 0) bodyStart = headEnd + 4;
     else {
-      headEnd = bytes.indexOf('\n\n', start, 'latin1');
+      headEnd = bytes.indexOf(LFLF, start);
       if (headEnd >= 0) bodyStart = headEnd + 2;
       else {
         headEnd = bytes.length;
@@ -65,8 +92,8 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMIT
     const head = bytes.toString('utf8', start, headEnd);
     let startEnd = head.indexOf('\n');
     if (startEnd < 0) startEnd = head.length;
-    const startLine = head.slice(0, startEnd > 0 && head.charCodeAt(startEnd - 1) === 13 ? startEnd - 1 : startEnd);
-    isRequest = !startLine.startsWith('SIP/');
+    const startLineEnd = startEnd > 0 && head.charCodeAt(startEnd - 1) === 13 ? startEnd - 1 : startEnd;
+    isRequest = !head.startsWith('SIP/');
 
     const raw = readHeaderLines(head, startEnd + 1, limits);
     fields = raw.fields;
@@ -80,23 +107,26 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = DEFAULT_LIMIT
       );
     }
 
-    const headers = HeaderList.fromCanonical(fields);
-    const body = readBody(bytes, bodyStart, headers, raw);
+    const values = List.emptyParsed();
+    const body = readBody(bytes, bodyStart, raw, values);
     if (body instanceof SipParseError) return fail(body, fields, isRequest);
 
     let message: SipMessage;
     if (isRequest) {
-      const rl = parseRequestLine(startLine, limits);
+      const rl = parseRequestLine(head, startLineEnd, limits);
       if (rl instanceof SipParseError) return fail(rl, fields, isRequest);
-      message = new SipRequest({ method: rl.method, uri: rl.uri, version: rl.version, headers, body });
+      const problem = checkHeaders(raw, values, rl.method);
+      if (problem !== undefined) return fail(problem, fields, isRequest);
+      const headers = List.fromParsed(fields, values);
+      message = new Request({ method: rl.method, uri: rl.uri, version: rl.version, headers, body });
     } else {
-      const sl = parseStatusLine(startLine);
+      const sl = parseStatusLine(head.slice(0, startLineEnd));
       if (sl instanceof SipParseError) return fail(sl, fields, isRequest);
+      const problem = checkHeaders(raw, values, undefined);
+      if (problem !== undefined) return fail(problem, fields, isRequest);
+      const headers = HeaderList.fromParsed(fields, values);
       message = new SipResponse({ status: sl.status, reason: sl.reason, headers, body });
     }
-
-    const problem = checkHeaders(message, raw);
-    if (problem !== undefined) return fail(problem, fields, isRequest);
     return { ok: true, message };
   } catch (err: unknown) {
     // Defensive: a bug below must not take the receive path down (P2: never throw on the receive path).
@@ -109,54 +139,136 @@ function fail(error: SipParseError, fields: readonly HeaderField[], isRequest: b
   return { ok: false, error, fields, isRequest };
 }
 
-interface HeaderLines {
-  fields: HeaderField[];
+/** Slots of the headers whose presence and count the message rules check. */
+const SLOT_NAMES = ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'] as const;
+const SLOT: ReadonlyMap<string, number> = new Map(SLOT_NAMES.map((h, i) => [h, i]));
+const CONTENT_LENGTH_SLOT = SLOT.get('Content-Length')!;
+
+/** Message-rule slot of each typed header (by typed index), -1 for the others. */
+const SLOT_OF_TYPED: Int8Array = Int8Array.from(TYPED_HEADER_NAMES, (n) => SLOT.get(n) ?? -1);
+
+const VIA_INDEX = typedHeaderIndex('Via');
+const CSEQ_INDEX = typedHeaderIndex('CSeq');
+const CONTENT_LENGTH_INDEX = typedHeaderIndex('Content-Length');
+const CONTENT_LENGTH_DEF = DEFS[CONTENT_LENGTH_INDEX]!;
+
+/**
+ * The header lines of the message being parsed: the fields (which become the message's), and per line where it
+ * stands, its typed-header index and line number. One instance is reused for every message (parseMessage is
+ * synchronous and nothing here escapes it except `fields`), so that a message costs no bookkeeping arrays.
+ */
+class HeaderLines {
+  fields: HeaderField[] = [];
+  /** Number of fields (same as fields.length). */
+  size = 0;
   /** 1-based line number of each field (same index). */
-  lineNos: number[];
-  error?: SipParseError;
+  lineNos: Int32Array = new Int32Array(32);
+  /** Typed-header index of each field (headers/registry.ts `typedHeaderIndex`), -1 when untyped. */
+  typed: Int32Array = new Int32Array(32);
+  /**
+   * Where each field's value stands: `texts[i].slice(starts[i], ends[i])` is `fields[i].value`. The text is the
+   * decoded header section, or the unfolded line for a folded header; typed headers are parsed there
+   * (HeaderDef.parseIn).
+   */
+  texts: string[] = [];
+  starts: Int32Array = new Int32Array(32);
+  ends: Int32Array = new Int32Array(32);
+  /** Lines per message-rule slot ({@link SLOT}). */
+  readonly counts = new Int32Array(SLOT_NAMES.length);
+  /** Index in `fields` of the first Content-Length line, or -1. */
+  contentLength = -1;
+  error: SipParseError | undefined = undefined;
+
+  reset(): void {
+    this.fields = [];
+    this.size = 0;
+    this.counts.fill(0);
+    this.contentLength = -1;
+    this.error = undefined;
+  }
+
+  add(field: HeaderField, lineNo: number, typed: number, text: string, start: number, end: number): void {
+    const i = this.size;
+    if (i === this.lineNos.length) this.#grow();
+    this.fields.push(field);
+    this.lineNos[i] = lineNo;
+    this.typed[i] = typed;
+    this.texts[i] = text;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.size = i + 1;
+  }
+
+  #grow(): void {
+    const n = this.lineNos.length * 2;
+    const grown = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.lineNos = grown(this.lineNos);
+    this.typed = grown(this.typed);
+    this.starts = grown(this.starts);
+    this.ends = grown(this.ends);
+  }
 }
 
-/** End of the line starting at `pos` (index of its LF, or the end), and where its content ends (before CR). */
-function lineEndOf(head: string, pos: number): number {
-  const j = head.indexOf('\n', pos);
-  return j < 0 ? head.length : j;
-}
+const LINES = new HeaderLines();
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** True when `name` is an RFC 3261 token (alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
+function isTokenName(name: string): boolean {
+  const n = name.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & TOKEN) === 0) return false;
+  }
+  return true;
+}
+
 /**
  * Reads the header lines of `head` from `pos` on: unfolds (§7.3.1), splits name and value at the first colon, trims
- * (HCOLON allows white space before the colon), canonicalizes names. Index scanning; one string per name and value.
+ * (HCOLON allows white space before the colon), canonicalizes names. Index scanning; one string per value, and one
+ * per name only when it is not written in a canonical spelling or compact form.
  */
 function readHeaderLines(head: string, pos: number, limits: ParserLimits): HeaderLines {
-  const fields: HeaderField[] = [];
-  const lineNos: number[] = [];
+  const out = LINES;
+  out.reset();
+  const counts = out.counts;
   let error: SipParseError | undefined;
   let lineNo = 1;
   const n = head.length;
   while (pos < n) {
     lineNo++;
     const firstLineNo = lineNo;
-    let end = lineEndOf(head, pos);
+    let end = head.indexOf('\n', pos);
+    if (end < 0) end = n;
     let contentEnd = end > pos && head.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    let line: string | undefined;
+    let text = head;
+    let from = pos;
     // §7.3.1: a line starting with SP or HTAB continues the previous one (folded LWS = one SP).
-    while (end + 1 < n && isWs(head.charCodeAt(end + 1))) {
-      line = (line ?? head.slice(pos, contentEnd)) + ' ';
-      let k = end + 1;
-      while (k < n && isWs(head.charCodeAt(k))) k++;
-      const nextEnd = lineEndOf(head, k);
-      const nextContentEnd = nextEnd > k && head.charCodeAt(nextEnd - 1) === 13 ? nextEnd - 1 : nextEnd;
-      line += head.slice(k, nextContentEnd);
-      end = nextEnd;
-      contentEnd = nextContentEnd;
-      lineNo++;
+    if (end + 1 < n && isWs(head.charCodeAt(end + 1))) {
+      let line = head.slice(pos, contentEnd);
+      while (end + 1 < n && isWs(head.charCodeAt(end + 1))) {
+        line += ' ';
+        let k = end + 1;
+        while (k < n && isWs(head.charCodeAt(k))) k++;
+        let nextEnd = head.indexOf('\n', k);
+        if (nextEnd < 0) nextEnd = n;
+        const nextContentEnd = nextEnd > k && head.charCodeAt(nextEnd - 1) === 13 ? nextEnd - 1 : nextEnd;
+        line += head.slice(k, nextContentEnd);
+        end = nextEnd;
+        lineNo++;
+      }
+      text = line;
+      from = 0;
+      contentEnd = line.length;
     }
-    const text = line ?? head;
-    const from = line === undefined ? pos : 0;
-    const to = line === undefined ? contentEnd : line.length;
+    const to = contentEnd;
     pos = end + 1;
     if (to === from) continue;
     if (to - from > limits.maxHeaderLength) {
@@ -165,72 +277,86 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
       });
       continue;
     }
-    const colon = text.indexOf(':', from);
-    if (colon <= from || colon >= to) {
-      error ??= new SipParseError(`line ${firstLineNo} is not a header (no ':')`, { line: firstLineNo });
-      continue;
+    let colon: number;
+    let canonical: string;
+    let typedIndex: number;
+    // Fast path: a canonical spelling or compact letter right before the colon.
+    let spelled = spellingBeforeColon(text, from);
+    if (spelled !== undefined) colon = from + spelled.spelling.length;
+    else {
+      colon = text.indexOf(':', from);
+      if (colon <= from || colon >= to) {
+        error ??= new SipParseError(`line ${firstLineNo} is not a header (no ':')`, { line: firstLineNo });
+        continue;
+      }
     }
     let nameEnd = colon;
     while (nameEnd > from && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--;
-    const name = text.slice(from, nameEnd);
-    const canonical = canonicalHeaderName(name);
-    // A registered name is a token already; only unknown names need the check.
-    if (canonical === name && TYPED.get(canonical) === undefined && !TOKEN_RE.test(name)) {
-      error ??= new SipParseError(`line ${firstLineNo}: header name '${name.slice(0, 40)}' is not a token`, {
-        line: firstLineNo,
-      });
-      continue;
+    spelled ??= spellingAt(text, from, nameEnd);
+    if (spelled !== undefined) {
+      canonical = spelled.canonical;
+      typedIndex = spelled.typedIndex;
+    } else {
+      const name = text.slice(from, nameEnd);
+      canonical = canonicalHeaderName(name);
+      typedIndex = typedHeaderIndex(canonical);
+      // A registered name is a token already; only unknown names need the check.
+      if (canonical === name && typedIndex < 0 && !isTokenName(name)) {
+        error ??= new SipParseError(`line ${firstLineNo}: header name '${name.slice(0, 40)}' is not a token`, {
+          line: firstLineNo,
+        });
+        continue;
+      }
     }
     let vs = colon + 1;
     let ve = to;
     while (vs < ve && isWs(text.charCodeAt(vs))) vs++;
     while (ve > vs && isWs(text.charCodeAt(ve - 1))) ve--;
-    fields.push({ name: canonical, value: text.slice(vs, ve) });
-    lineNos.push(firstLineNo);
-    if (fields.length > limits.maxHeaders) {
-      return {
-        fields,
-        lineNos,
-        error: error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: firstLineNo }),
-      };
+    if (typedIndex >= 0) {
+      const slot = SLOT_OF_TYPED[typedIndex]!;
+      if (slot >= 0) {
+        if (slot === CONTENT_LENGTH_SLOT && counts[slot] === 0) out.contentLength = out.size;
+        counts[slot]!++;
+      }
+    }
+    out.add({ name: canonical, value: text.slice(vs, ve) }, firstLineNo, typedIndex, text, vs, ve);
+    if (out.size > limits.maxHeaders) {
+      out.error = error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: firstLineNo });
+      return out;
     }
   }
-  return error === undefined ? { fields, lineNos } : { fields, lineNos, error };
+  out.error = error;
+  return out;
 }
 
-/** Registry rows by canonical name (a Map: names are canonical interned strings, so lookups hash nothing new). */
-const TYPED: ReadonlyMap<string, HeaderDef<unknown>> = new Map(
-  Object.entries(HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>),
-);
-
-/** Slots of the headers whose presence and count the message rules check. */
-const SLOT: ReadonlyMap<string, number> = new Map(
-  ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'].map((h, i) => [h, i]),
-);
-
 function lineOf(h: HeaderLines, name: string): number | undefined {
-  for (let i = 0; i < h.fields.length; i++) if (h.fields[i]!.name === name) return h.lineNos[i];
+  for (let i = 0; i < h.size; i++) if (h.fields[i]!.name === name) return h.lineNos[i];
   return undefined;
 }
 
-/** §18.3: the body is Content-Length bytes; a datagram with fewer bytes is malformed; extra bytes are discarded. */
-function readBody(bytes: Buffer, bodyStart: number, headers: HeaderList, lines: HeaderLines): Buffer | SipParseError {
+/**
+ * §18.3: the body is Content-Length bytes; a datagram with fewer bytes is malformed; extra bytes are discarded. The
+ * parsed Content-Length goes into `values` (so checkHeaders does not parse it again).
+ */
+function readBody(bytes: Buffer, bodyStart: number, lines: HeaderLines, values: unknown[]): Buffer | SipParseError {
   const available = bytes.length - bodyStart;
-  const clLines = headers.getAllRaw('Content-Length');
-  if (clLines.length === 0) return bytes.subarray(bodyStart);
+  const clCount = lines.counts[CONTENT_LENGTH_SLOT]!;
+  if (clCount === 0) return bytes.subarray(bodyStart);
   // RFC 4475 §3.3.9: several Content-Length values are a framing error.
-  if (clLines.length > 1) {
-    return new SipParseError(`Content-Length appears ${clLines.length} times`, {
+  if (clCount > 1) {
+    return new SipParseError(`Content-Length appears ${clCount} times`, {
       header: 'Content-Length',
       line: lineOf(lines, 'Content-Length') ?? 0,
     });
   }
   let cl: number;
+  const i = lines.contentLength;
   try {
-    cl = headers.require('Content-Length');
+    cl = CONTENT_LENGTH_DEF.parseIn!(lines.texts[i]!, lines.starts[i]!, lines.ends[i]!) as number;
   } catch (err: unknown) {
     return headerError(err, 'Content-Length', lines);
   }
+  values[CONTENT_LENGTH_INDEX] = cl;
   if (cl > available) {
     // RFC 4475 §3.1.2.2: Content-Length larger than the message → 400.
     return new SipParseError(`Content-Length ${cl} exceeds the ${available} bytes of body received`, {
@@ -247,34 +373,46 @@ interface RequestLine {
   version: string;
 }
 
-/** §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF — exactly one SP between elements. */
-function parseRequestLine(line: string, limits: ParserLimits): RequestLine | SipParseError {
-  const parts = line.split(' ');
-  if (parts.length !== 3 || parts.some((p) => p.length === 0)) {
+/**
+ * §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF — exactly one SP between elements. The line is
+ * `head[0, end)`.
+ */
+function parseRequestLine(head: string, end: number, limits: ParserLimits): RequestLine | SipParseError {
+  const sp1 = head.indexOf(' ');
+  const sp2 = sp1 < 0 || sp1 >= end ? -1 : head.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || sp2 >= end || sp2 === sp1 + 1 || sp2 === end - 1 || head.lastIndexOf(' ', end - 1) !== sp2) {
     // RFC 4475 §3.1.2.8–3.1.2.10: embedded LWS, several SP, trailing SP.
     return new SipParseError('Request-Line must be Method SP Request-URI SP SIP-Version (single spaces)', { line: 1 });
   }
-  const [method, uriText, version] = parts as [string, string, string];
-  if (!TOKEN_RE.test(method)) return new SipParseError(`method '${method.slice(0, 40)}' is not a token`, { line: 1 });
-  if (!/^SIP\/\d+\.\d+$/i.test(version)) return new SipParseError(`'${version.slice(0, 20)}' is not a SIP-Version`, { line: 1 });
-  if (uriText.length > limits.maxUriLength) {
-    return new SipParseError(`Request-URI of ${uriText.length} characters exceeds the limit of ${limits.maxUriLength}`, {
+  const method = interned(head, 0, sp1, METHOD_NAMES);
+  if (!isTokenName(method)) return new SipParseError(`method '${method.slice(0, 40)}' is not a token`, { line: 1 });
+  let version: string;
+  if (end - sp2 - 1 === 7 && head.startsWith(VERSION, sp2 + 1)) version = VERSION;
+  else {
+    const v = head.slice(sp2 + 1, end);
+    if (!/^SIP\/\d+\.\d+$/i.test(v)) return new SipParseError(`'${v.slice(0, 20)}' is not a SIP-Version`, { line: 1 });
+    version = v.toUpperCase();
+  }
+  const uriLength = sp2 - sp1 - 1;
+  if (uriLength > limits.maxUriLength) {
+    return new SipParseError(`Request-URI of ${uriLength} characters exceeds the limit of ${limits.maxUriLength}`, {
       line: 1,
       status: 414,
     });
   }
   let uri: ReturnType<typeof parseUri>;
   try {
-    uri = parseUri(uriText);
+    uri = uriOf(head.slice(sp1 + 1, sp2));
   } catch (err: unknown) {
     const why = err instanceof SipUriError ? err.message : String(err);
     return new SipParseError(`malformed Request-URI (${why})`, { line: 1 });
   }
   // §19.1.1 Table 1: the headers component is not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-  if (isSipUri(uri) && uri.headers.length > 0) {
+  // (isSipUri, inlined)
+  if ((uri.scheme === 'sip' || uri.scheme === 'sips') && (uri as SipUri).headers.length > 0) {
     return new SipParseError('Request-URI must not carry URI headers (RFC 3261 §19.1.1)', { line: 1 });
   }
-  return { method, uri, version: version.toUpperCase() };
+  return { method, uri, version };
 }
 
 /** §7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF; Status-Code is 3DIGIT. */
@@ -296,30 +434,31 @@ function headerError(err: unknown, name: string, lines: HeaderLines): SipParseEr
 }
 
 /**
- * Every typed header parsed once, in one pass over the lines, and cached in the HeaderList (STYLE.md P3); then the
- * message-level rules.
+ * Every typed header parsed once, in one pass over the lines, into `values` (by typed index; STYLE.md P3); then the
+ * message-level rules. `method` is the request method (undefined for a response).
  */
-function checkHeaders(message: SipMessage, h: HeaderLines): SipParseError | undefined {
-  const headers = message.headers;
-  const counts = [0, 0, 0, 0, 0, 0, 0, 0];
-  const { fields, lineNos } = h;
-  for (let i = 0; i < fields.length; i++) {
+function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefined): SipParseError | undefined {
+  const { fields, lineNos, typed, texts, starts, ends, counts } = h;
+  const size = h.size;
+  for (let i = 0; i < size; i++) {
+    const t = typed[i]!;
+    if (t < 0) continue;
+    // Content-Length was parsed by readBody (there is exactly one line once the body has been read).
+    if (t === CONTENT_LENGTH_INDEX) continue;
     const f = fields[i]!;
-    const slot = SLOT.get(f.name);
-    if (slot !== undefined) counts[slot]!++;
-    const def = TYPED.get(f.name);
-    if (def === undefined) continue;
+    const def = DEFS[t]!;
     let value: unknown;
     try {
-      value = def.parse(f.value);
+      const parseIn = def.parseIn;
+      value = parseIn !== undefined ? parseIn(texts[i]!, starts[i]!, ends[i]!) : def.parse(f.value);
     } catch (err: unknown) {
       const e = headerError(err, f.name, h);
       return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: lineNos[i]!, cause: err });
     }
-    const prev = headers.peekCached(f.name as TypedHeaderName);
-    if (prev === undefined) headers.cacheParsed(f.name as TypedHeaderName, value);
+    const prev = values[t];
+    if (prev === undefined) values[t] = value;
     else if (def.isList) {
-      if (Array.isArray(prev)) headers.cacheParsed(f.name as TypedHeaderName, (prev as unknown[]).concat(value as unknown[]));
+      if (Array.isArray(prev)) values[t] = (prev as unknown[]).concat(value as unknown[]);
       else {
         // Contact: `*` stands alone (RFC 3261 §20.10); other lines concatenate.
         const a = prev as { isStar: boolean; contacts?: unknown[] };
@@ -327,7 +466,7 @@ function checkHeaders(message: SipMessage, h: HeaderLines): SipParseError | unde
         if (a.isStar || b.isStar) {
           return new SipParseError("'*' mixed with other contacts", { header: f.name, line: lineNos[i]! });
         }
-        headers.cacheParsed(f.name as TypedHeaderName, { isStar: false, contacts: [...(a.contacts ?? []), ...(b.contacts ?? [])] });
+        values[t] = { isStar: false, contacts: [...(a.contacts ?? []), ...(b.contacts ?? [])] };
       }
     }
   }
@@ -340,13 +479,13 @@ function checkHeaders(message: SipMessage, h: HeaderLines): SipParseError | unde
     // RFC 4475 §3.3.8: several values of a single-valued header → 400.
     if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(h, name) ?? 0 });
   }
-  if ((headers.peekCached('Via') as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
-  if (message.kind === 'request') {
-    const cseq = headers.peekCached('CSeq') as { method: string };
+  if ((values[VIA_INDEX] as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
+  if (method !== undefined) {
+    const cseq = values[CSEQ_INDEX] as { method: string };
     // RFC 4475 §3.1.2.17: start line and CSeq method must agree. For a method Tandem does not know, §3.1.2.18
     // prefers 501 (answered by the UA core) to 400, so the mismatch is left to it.
-    if (cseq.method !== message.method && KNOWN_METHODS.has(message.method)) {
-      return new SipParseError(`CSeq method ${cseq.method} does not match request method ${message.method}`, {
+    if (cseq.method !== method && KNOWN_METHODS.has(method)) {
+      return new SipParseError(`CSeq method ${cseq.method} does not match request method ${method}`, {
         header: 'CSeq',
         line: lineOf(h, 'CSeq') ?? 0,
       });

@@ -128,6 +128,57 @@ export function parseDigits(s: string, max: number): number {
   return isOver ? -2 : n;
 }
 
+/** True for the characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+export function isTrimSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Start of `text[start, end)` trimmed as String.prototype.trim would. */
+export function trimStartIn(text: string, start: number, end: number): number {
+  while (start < end && isTrimSpace(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** End of `text[start, end)` trimmed as String.prototype.trim would. */
+export function trimEndIn(text: string, start: number, end: number): number {
+  while (end > start && isTrimSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** Words bucketed by length, for {@link sliceInterned}. */
+export type InternTable = readonly (readonly string[] | undefined)[];
+
+/** An {@link InternTable} of `words`. */
+export function internTable(words: readonly string[]): InternTable {
+  const t: string[][] = [];
+  for (const w of words) (t[w.length] ??= []).push(w);
+  return t;
+}
+
+/**
+ * `text[start, end)` as a string: one of the table's words when it is one (no new string: method names, option tags
+ * and the like recur in every message), else sliced out.
+ */
+export function sliceInterned(text: string, start: number, end: number, table: InternTable): string {
+  const words = table[end - start];
+  if (words !== undefined) {
+    for (let i = 0; i < words.length; i++) if (text.startsWith(words[i]!, start)) return words[i]!;
+  }
+  return text.slice(start, end);
+}
+
 /** Largest value of a 32-bit unsigned integer (RFC 3261 §8.1.1.5, §20.19 delta-seconds). */
 export const UINT32_MAX = 0xffff_ffff;
 
@@ -227,6 +278,14 @@ export class Scanner {
   pos: number;
   /** Index one past the last character the scanner may read. */
   readonly end: number;
+  /** Set by {@link Scanner.param}: where the name of the parameter just read starts in `text`. */
+  nameStart = 0;
+  /** Set by {@link Scanner.param}: where that name ends. */
+  nameEnd = 0;
+  /** Set by {@link Scanner.param}: where its value starts (quotes included), -1 for a flag (`;lr`). */
+  valueStart = -1;
+  /** Set by {@link Scanner.param}: where its value ends. */
+  valueEnd = -1;
 
   constructor(text: string, start = 0, end: number = text.length) {
     this.text = text;
@@ -325,6 +384,99 @@ export class Scanner {
     this.pos = this.end;
     return s;
   }
+
+  /**
+   * Reads one `SEMI generic-param` (see {@link readGenericParams}) without allocating: the name and value are left as
+   * index ranges in `nameStart`/`nameEnd` and `valueStart`/`valueEnd` (read them with {@link Scanner.paramName},
+   * {@link Scanner.paramValue}, compare with {@link Scanner.isParam}). Returns false, cursor unchanged, when no ";"
+   * follows.
+   */
+  param(fail: Fail): boolean {
+    const t = this.text;
+    const save = this.pos;
+    this.skipWs();
+    if (this.pos >= this.end || t.charCodeAt(this.pos) !== Ch.Semi) {
+      this.pos = save;
+      return false;
+    }
+    this.pos++;
+    this.skipWs();
+    const nameStart = this.pos;
+    this.skipClass(CharClass.Token);
+    if (this.pos === nameStart) fail(`expected a parameter name after ';' but found ${describeChar(this.peek())}`);
+    this.nameStart = nameStart;
+    this.nameEnd = this.pos;
+    if (this.eatSeparator(Ch.Eq)) {
+      const c = this.peek();
+      const valueStart = this.pos;
+      if (c === Ch.Quote) {
+        const e = quotedStringEnd(t, valueStart, this.end);
+        if (e < 0) fail(`unterminated quoted-string in parameter ${this.paramName()}`);
+        this.pos = e;
+      } else {
+        this.skipClass(CharClass.ParamValue);
+        if (this.pos === valueStart) fail(`parameter ${this.paramName()} has '=' but no value (found ${describeChar(c)})`);
+      }
+      this.valueStart = valueStart;
+      this.valueEnd = this.pos;
+    } else {
+      this.valueStart = -1;
+      this.valueEnd = -1;
+    }
+    return true;
+  }
+
+  /** Name of the parameter {@link Scanner.param} just read, as written. */
+  paramName(): string {
+    return this.text.slice(this.nameStart, this.nameEnd);
+  }
+
+  /** Value of the parameter {@link Scanner.param} just read, as written (quotes included); null for a flag. */
+  paramValue(): string | null {
+    return this.valueStart < 0 ? null : this.text.slice(this.valueStart, this.valueEnd);
+  }
+
+  /** True when the name of the parameter just read is `lower` (given in lower case), compared case-insensitively. */
+  isParam(lower: string): boolean {
+    const len = lower.length;
+    if (this.nameEnd - this.nameStart !== len) return false;
+    const t = this.text;
+    const at = this.nameStart;
+    for (let i = 0; i < len; i++) {
+      let c = t.charCodeAt(at + i);
+      // Parameter names are tokens (ASCII), so ASCII case folding is exact.
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      if (c !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  /** Advances over the run of characters having a class bit in `mask`. */
+  skipClass(mask: number): void {
+    const t = this.text;
+    let i = this.pos;
+    while (i < this.end) {
+      const c = t.charCodeAt(i);
+      if (c >= 128 || (CHAR_CLASS[c]! & mask) === 0) break;
+      i++;
+    }
+    this.pos = i;
+  }
+
+  /** {@link readHost} as a method (header parsers call it through the scanner they hold). */
+  host(): string {
+    return readHost(this);
+  }
+
+  /** {@link readOptionalPort} as a method. */
+  port(): number | undefined {
+    return readOptionalPort(this);
+  }
+
+  /** Index just past the quoted-string at the cursor (which holds DQUOTE), or -1 when it is not closed. */
+  quotedEnd(): number {
+    return quotedStringEnd(this.text, this.pos, this.end);
+  }
 }
 
 /**
@@ -337,30 +489,8 @@ export class Scanner {
  */
 export function readGenericParams(s: Scanner, fail: Fail): Param[] {
   const out: Param[] = [];
-  for (;;) {
-    const save = s.pos;
-    s.skipWs();
-    if (!s.eat(Ch.Semi)) {
-      s.pos = save;
-      return out;
-    }
-    s.skipWs();
-    const name = s.token();
-    if (name === '') fail(`expected a parameter name after ';' but found ${describeChar(s.peek())}`);
-    if (s.eatSeparator(Ch.Eq)) {
-      let value: string;
-      const c = s.peek();
-      if (c === Ch.Quote) {
-        const q = s.quotedString();
-        if (q === undefined) fail(`unterminated quoted-string in parameter ${name}`);
-        value = q;
-      } else {
-        value = s.readClass(CharClass.ParamValue);
-        if (value === '') fail(`parameter ${name} has '=' but no value (found ${describeChar(c)})`);
-      }
-      out.push([name, value]);
-    } else out.push([name, null]);
-  }
+  while (s.param(fail)) out.push([s.paramName(), s.paramValue()]);
+  return out;
 }
 
 /**

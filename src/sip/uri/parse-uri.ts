@@ -7,10 +7,14 @@
 import { SipUriError } from '../errors.js';
 import { getParam } from '../params.js';
 import { describeChar } from '../parser/scanner.js';
-import { formatSipUri, parseSipUri, sipUrisEqual, unescapeUser } from './sip-uri.js';
+import { formatSipUri, parseSipUri, parseSipUriIn, sipUrisEqual, unescapeUser } from './sip-uri.js';
 import { formatTelUri, parseTelUri, stripVisualSeparators } from './tel-uri.js';
-import type { OtherUri, Uri } from './uri-types.js';
+import type { OtherUri, SipUri, Uri } from './uri-types.js';
 import { isSipUri, isTelUri } from './uri-types.js';
+
+// Hot path: an imported binding used per URI, copied into a module constant once (see parser/parse-message.ts).
+const parseSip = parseSipUriIn;
+const formatSip = formatSipUri;
 
 function isAlpha(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
@@ -37,8 +41,29 @@ function schemeLength(text: string): number {
 export function parseUri(text: string): Uri {
   // Fast path for "sip:" as nearly every URI is written.
   if (text.charCodeAt(3) === 0x3a && text.charCodeAt(0) === 0x73 && text.charCodeAt(1) === 0x69 && text.charCodeAt(2) === 0x70) {
-    return parseSipUri(text, 'sip', 4);
+    return parseSip(text, 'sip', 0, 4, text.length);
   }
+  return parseUriSlow(text);
+}
+
+/**
+ * @internal {@link parseUri} of `text[start, end)`, without slicing it out first when it is a `sip:` URI (header
+ * parsers hand over the inside of `< >`).
+ */
+export function parseUriIn(text: string, start: number, end: number): Uri {
+  if (
+    end - start > 3 &&
+    text.charCodeAt(start + 3) === 0x3a &&
+    text.charCodeAt(start) === 0x73 &&
+    text.charCodeAt(start + 1) === 0x69 &&
+    text.charCodeAt(start + 2) === 0x70
+  ) {
+    return parseSip(text, 'sip', start, start + 4, end);
+  }
+  return parseUriSlow(start === 0 && end === text.length ? text : text.slice(start, end));
+}
+
+function parseUriSlow(text: string): Uri {
   const n = schemeLength(text);
   if (n === 0 || n >= text.length || text.charCodeAt(n) !== 0x3a) {
     if (text.length === 0) throw new SipUriError('empty URI');
@@ -64,7 +89,8 @@ export function parseUri(text: string): Uri {
 
 /** Writes a URI; `formatUri(parseUri(s))` equals `s` except for the scheme's case. */
 export function formatUri(u: Uri): string {
-  if (isSipUri(u)) return formatSipUri(u);
+  // Fast path: a SIP URI (isSipUri, inlined).
+  if (u.scheme === 'sip' || u.scheme === 'sips') return formatSip(u as SipUri);
   if (isTelUri(u)) return formatTelUri(u);
   return `${u.scheme}:${(u as OtherUri).opaque}`;
 }

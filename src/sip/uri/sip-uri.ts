@@ -9,8 +9,25 @@
 import { SipUriError } from '../errors.js';
 import type { Param, Params } from '../params.js';
 import { NO_PARAMS } from '../params.js';
-import { Ch, describeChar } from '../parser/scanner.js';
+import { describeChar } from '../parser/scanner.js';
 import type { SipUri } from './uri-types.js';
+
+/** Char codes used here (a local const enum is inlined; an imported one is a property load per use). */
+const enum Ch {
+  Percent = 37,
+  Amp = 38,
+  Dot = 46,
+  Zero = 48,
+  Nine = 57,
+  Colon = 58,
+  Semi = 59,
+  Eq = 61,
+  Question = 63,
+  LBracket = 91,
+}
+
+/** Hot path: an imported binding copied into a module constant once (see parser/parse-message.ts). */
+const EMPTY_PARAMS = NO_PARAMS;
 
 // Character classes of RFC 3261 §25.1, for the URI parts.
 const U_USER = 1; // unreserved / user-unreserved ( & = + $ , ; ? / )
@@ -102,6 +119,33 @@ function parsePort(s: string, i: number, j: number): number {
  * Reads `*( ";" name [ "=" value ] )` URI parameters starting at `i` (which holds ";" or is past the list) with the
  * given character class. Returns the index after the list.
  */
+/**
+ * `s[start, end)` as a string: the URI parameter names and values that nearly every SIP URI carries come back as
+ * constants (no new string), anything else is sliced out.
+ */
+function paramText(s: string, start: number, end: number): string {
+  switch (end - start) {
+    case 2:
+      if (s.startsWith('lr', start)) return 'lr';
+      break;
+    case 3:
+      if (s.startsWith('udp', start)) return 'udp';
+      if (s.startsWith('tcp', start)) return 'tcp';
+      if (s.startsWith('tls', start)) return 'tls';
+      break;
+    case 4:
+      if (s.startsWith('user', start)) return 'user';
+      break;
+    case 5:
+      if (s.startsWith('phone', start)) return 'phone';
+      break;
+    case 9:
+      if (s.startsWith('transport', start)) return 'transport';
+      break;
+  }
+  return s.slice(start, end);
+}
+
 function scanUriParams(s: string, i: number, end: number, out: Param[], bit: number, what: string): number {
   while (i < end && s.charCodeAt(i) === Ch.Semi) {
     const nameStart = i + 1;
@@ -109,10 +153,10 @@ function scanUriParams(s: string, i: number, end: number, out: Param[], bit: num
     if (nameEnd === nameStart) {
       fail(`empty ${what} name (found ${describeChar(nameEnd < end ? s.charCodeAt(nameEnd) : -1)})`);
     }
-    const name = s.slice(nameStart, nameEnd);
+    const name = paramText(s, nameStart, nameEnd);
     if (nameEnd < end && s.charCodeAt(nameEnd) === Ch.Eq) {
       const valueEnd = scanEscaped(s, nameEnd + 1, end, bit, what);
-      out.push([name, s.slice(nameEnd + 1, valueEnd)]);
+      out.push([name, paramText(s, nameEnd + 1, valueEnd)]);
       i = valueEnd;
     } else {
       out.push([name, null]);
@@ -129,13 +173,21 @@ function scanUriParams(s: string, i: number, end: number, out: Param[], bit: num
  * @throws SipUriError naming the part that is wrong.
  */
 export function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number): SipUri {
-  const end = text.length;
+  return parseSipUriIn(text, scheme, 0, start, text.length);
+}
+
+/**
+ * @internal {@link parseSipUri} of the URI `text[base, end)`; `start` is the index just after `scheme:`. Offsets in
+ * messages count from `base`.
+ */
+export function parseSipUriIn(text: string, scheme: 'sip' | 'sips', base: number, start: number, end: number): SipUri {
   let i = start;
   let user: string | undefined;
   let password: string | undefined;
   // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@". No part of a SIP URI other than userinfo may
   // hold an unescaped "@", so the first "@" ends the userinfo.
-  const at = text.indexOf('@', i);
+  let at = text.indexOf('@', i);
+  if (at >= end) at = -1;
   if (at >= 0) {
     const userEnd = scanEscaped(text, i, at, U_USER, 'user part');
     if (userEnd === i) fail(at === i ? 'empty user part before "@"' : `invalid character ${describeChar(text.charCodeAt(i))} in user part`);
@@ -166,13 +218,13 @@ export function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number)
     port = parsePort(text, i + 1, j);
     i = j;
   }
-  let params: Params = NO_PARAMS;
+  let params: Params = EMPTY_PARAMS;
   if (i < end && text.charCodeAt(i) === Ch.Semi) {
     const list: Param[] = [];
     i = scanUriParams(text, i, end, list, U_PARAM, 'URI parameter');
     params = list;
   }
-  let headers: Params = NO_PARAMS;
+  let headers: Params = EMPTY_PARAMS;
   if (i < end && text.charCodeAt(i) === Ch.Question) {
     // headers = "?" header *( "&" header ); header = hname "=" hvalue (hvalue may be empty)
     const list: Param[] = [];
@@ -191,7 +243,7 @@ export function parseSipUri(text: string, scheme: 'sip' | 'sips', start: number)
     headers = list;
   }
   if (i < end) {
-    fail(`unexpected ${describeChar(text.charCodeAt(i))} at offset ${i} of the ${scheme} URI`);
+    fail(`unexpected ${describeChar(text.charCodeAt(i))} at offset ${i - base} of the ${scheme} URI`);
   }
   // Object literals with a fixed key order give the few hidden classes V8 optimizes best (hot path).
   if (password !== undefined) {
