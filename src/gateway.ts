@@ -11,6 +11,7 @@ import { CdrPipeline } from './cdr/cdr-pipeline.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { CallSummary } from './b2bua/call-state.js';
 import { TrunkMonitor } from './b2bua/trunk-monitor.js';
+import { ConfigError } from './config/config-error.js';
 import type { Config } from './config/load.js';
 import { MappingStore } from './interworking/mapping-store.js';
 import type { NameAddr } from './sip/headers/header-types.js';
@@ -103,6 +104,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   transport.on('message', (m) => transactions.receive(m));
   transport.on('error', (err) => logger.warn({ err }, 'transport error'));
   const mappings = await MappingStore.open({ extraFiles: [...(config.mappings?.files ?? [])] });
+  // Every trunk's cause profile must exist in the tables (issue 4): refused at start-up, not at the first call.
+  const unknownProfiles = Object.entries(config.trunks)
+    .map(([name, t]) => ({ name, profile: t.causeProfile ?? 'rfc3398' }))
+    .filter((x) => !mappings.current.hasProfile(x.profile));
+  if (unknownProfiles.length > 0) {
+    throw new ConfigError(
+      unknownProfiles.map((x) => ({
+        file: '(configuration)',
+        path: `trunks.${x.name}.causeProfile`,
+        message: `unknown cause profile '${x.profile}' (known: ${mappings.current.profileNames.join(', ')})`,
+      })),
+    );
+  }
   // Issue 7: with a `cdr:` section every call attempt leaves one CDR — durable in the local spool before anything
   // else, then queued on Redis; what an earlier run left in the spool is drained from start-up on.
   const cdrs = config.cdr === undefined ? undefined : await CdrPipeline.open(resolveCdrConfig(config.cdr), { logger, metrics });
