@@ -10,13 +10,17 @@ interface Series {
   readonly values: Map<string, number>;
 }
 
-const key = (labels: Labels | undefined): string =>
-  labels === undefined
-    ? ''
-    : Object.keys(labels)
-        .sort()
-        .map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-        .join(',');
+const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+const key = (labels: Labels | undefined): string => {
+  if (labels === undefined) return '';
+  const names = Object.keys(labels);
+  if (names.length === 1) return `${names[0]!}="${escape(String(labels[names[0]!]))}"`;
+  return names
+    .sort()
+    .map((k) => `${k}="${escape(String(labels[k]))}"`)
+    .join(',');
+};
 
 export class Metrics {
   readonly #series = new Map<string, Series>();
