@@ -120,9 +120,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Issue 7: with a `cdr:` section every call attempt leaves one CDR — durable in the local spool before anything
   // else, then queued on Redis; what an earlier run left in the spool is drained from start-up on.
   const cdrs = config.cdr === undefined ? undefined : await CdrPipeline.open(resolveCdrConfig(config.cdr), { logger, metrics });
+  const spooling = new Set<Promise<void>>();
   const onCallEnded = (summary: CallSummary): void => {
     if (cdrs !== undefined) {
-      cdrs.submit(recordFromSummary(summary)).catch((err: unknown) => logger.error({ err, call: summary.id }, 'CDR not spooled'));
+      const p = cdrs
+        .submit(recordFromSummary(summary))
+        .catch((err: unknown) => logger.error({ err, call: summary.id }, 'CDR not spooled'))
+        .finally(() => spooling.delete(p));
+      spooling.add(p);
     }
     options.onCallEnded?.(summary);
   };
@@ -216,7 +221,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await admin?.close();
         transactions.close();
         await transport.close();
-        await cdrs?.close();
+        if (cdrs !== undefined) {
+          // Every ended call's CDR is durable in the spool first; then give the queue a bounded moment to take the
+          // backlog (what it does not take stays in the spool and is sent at the next start).
+          await Promise.allSettled([...spooling]);
+          await Promise.race([cdrs.whenDrained(), new Promise<void>((r) => setTimeout(r, 5_000).unref())]);
+          await cdrs.close();
+        }
       })();
       return closing;
     },
