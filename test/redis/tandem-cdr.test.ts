@@ -18,7 +18,7 @@ import type { RedisServer } from './support/redis-server.js';
 import { startRedis } from './support/redis-server.js';
 
 let redis: RedisServer;
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 const tmp = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'tandem-cdr-e2e-'));
   cleanups.push(() => rmSync(d, { recursive: true, force: true }));
