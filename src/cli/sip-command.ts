@@ -27,7 +27,12 @@ export function messageToJson(m: SipMessage): Record<string, unknown> {
   for (const f of m.headers.fields) {
     if (f.name in typed) continue;
     if ((HEADER_REGISTRY as Readonly<Record<string, HeaderDef<unknown>>>)[f.name] === undefined) continue;
-    typed[f.name] = m.headers.get(f.name as TypedHeaderName);
+    try {
+      typed[f.name] = m.headers.get(f.name as TypedHeaderName);
+    } catch (err: unknown) {
+      // A malformed value of a header the message is not refused over (e.g. Reason): shown, not fatal.
+      typed[f.name] = { error: err instanceof Error ? err.message : String(err) };
+    }
   }
   const start =
     m.kind === 'request'

@@ -434,15 +434,29 @@ function headerError(err: unknown, name: string, lines: HeaderLines): SipParseEr
 }
 
 /**
+ * Typed headers a message is refused over (400, or dropped for a response): what transactions, dialogs and framing
+ * depend on. A malformed value of any other typed header (Reason, Warning, Retry-After, Expires, Session-Expires,
+ * P-Asserted-Identity …) does not make the message unusable: it is left unparsed, and the code that reads it gets the
+ * typed SipHeaderError and decides (issue 4: "a malformed Reason never fails a call"; RFC 4475 §3.1.2.4: overlarge
+ * expiry values may be treated as absent).
+ */
+const STRICT: ReadonlySet<string> = new Set([
+  'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type', 'Contact', 'Route',
+  'Record-Route', 'Require', 'Proxy-Require', 'RSeq', 'RAck',
+]);
+
+/**
  * Every typed header parsed once, in one pass over the lines, into `values` (by typed index; STYLE.md P3); then the
  * message-level rules. `method` is the request method (undefined for a response).
  */
 function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefined): SipParseError | undefined {
   const { fields, lineNos, typed, texts, starts, ends, counts } = h;
   const size = h.size;
+  let lenientFailures: number[] | undefined;
   for (let i = 0; i < size; i++) {
     const t = typed[i]!;
     if (t < 0) continue;
+    if (lenientFailures?.includes(t) === true) continue;
     // Content-Length was parsed by readBody (there is exactly one line once the body has been read).
     if (t === CONTENT_LENGTH_INDEX) continue;
     const f = fields[i]!;
@@ -452,6 +466,11 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
       const parseIn = def.parseIn;
       value = parseIn !== undefined ? parseIn(texts[i]!, starts[i]!, ends[i]!) : def.parse(f.value);
     } catch (err: unknown) {
+      if (!STRICT.has(f.name)) {
+        // Left for lazy parsing: reading it throws the typed error to whoever needs it.
+        (lenientFailures ??= []).push(t);
+        continue;
+      }
       const e = headerError(err, f.name, h);
       return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: lineNos[i]!, cause: err });
     }
@@ -470,6 +489,7 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
       }
     }
   }
+  if (lenientFailures !== undefined) for (const t of lenientFailures) values[t] = undefined;
   for (const name of MANDATORY) {
     // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
     if (counts[SLOT.get(name)!] === 0) return new SipParseError(`missing ${name} header`, { header: name });
