@@ -25,7 +25,7 @@ import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint, Source } from '../transport/transport.js';
 import { newTag } from '../util/ids.js';
 import { Call } from './call.js';
-import type { CallSummary } from './call-state.js';
+import type { CallState, CallSummary } from './call-state.js';
 import type { DialogOwner, DialogRegistry, LegContext } from './leg-context.js';
 import type { TrunkMonitor } from './trunk-monitor.js';
 
@@ -58,6 +58,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
   readonly #calls = new Set<Call>();
   readonly #byInvite = new Map<InviteServerTransaction, Call>();
   readonly #scopes = new Map<Call, string[]>();
+  readonly #byState = new Map<CallState, number>();
   readonly #onCallEnded: ((s: CallSummary) => void) | undefined;
   #isDraining = false;
   readonly #drained: (() => void)[] = [];
@@ -201,6 +202,10 @@ export class B2bua implements CoreHandler, DialogRegistry {
           return ok;
         },
         onEnded: (c, s) => this.#ended(c, s),
+        onStateChange: (from, to) => {
+          this.#countState(from, -1);
+          if (to !== 'Terminated') this.#countState(to, 1);
+        },
       },
       tx,
       request,
@@ -209,12 +214,20 @@ export class B2bua implements CoreHandler, DialogRegistry {
       trunks,
     );
     this.#calls.add(call);
+    this.#countState(call.state, 1);
     this.#byInvite.set(tx, call);
     this.#scopes.set(call, scopes);
     tx.on('terminated', () => this.#byInvite.delete(tx));
     this.#metrics.inc('tandem_calls_total', 'Calls admitted, by ingress trunk', { trunk: ingress });
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);
     call.start();
+  }
+
+  /** Calls in progress by state (brief: /metrics shows calls by state); a counter per state, no scan. */
+  #countState(state: CallState, by: number): void {
+    const n = Math.max(0, (this.#byState.get(state) ?? 0) + by);
+    this.#byState.set(state, n);
+    this.#metrics.set('tandem_calls_by_state', 'Calls in progress, by state', n, { state });
   }
 
   #isLoop(request: SipRequest): boolean {

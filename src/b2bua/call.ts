@@ -47,6 +47,8 @@ export interface CallDeps {
   joinTrunk(trunk: string): boolean;
   /** The call has ended: release admission slots, unregister, report. */
   onEnded(call: Call, summary: CallSummary): void;
+  /** The call moved between states (the calls-by-state gauge of /metrics). */
+  onStateChange?(from: CallState, to: CallState): void;
   readonly allow: readonly string[];
 }
 
@@ -86,6 +88,13 @@ export class Call {
 
   get state(): CallState {
     return this.#state;
+  }
+
+  #setState(to: CallState): void {
+    const from = this.#state;
+    if (from === to || from === 'Terminated') return;
+    this.#state = to;
+    this.#deps.onStateChange?.(from, to);
   }
 
   get outbound(): OutboundLeg | undefined {
@@ -174,7 +183,7 @@ export class Call {
       (e) => this.#onOutbound(leg, e),
     );
     this.#outbound = leg;
-    this.#state = 'Proceeding';
+    this.#setState('Proceeding');
     this.#attempts.push({ trunk, callId: leg.callId, startTime: this.#deps.ctx.clock.wallNow() });
     leg.start();
   }
@@ -226,7 +235,7 @@ export class Call {
       return;
     }
     this.#answerTime = this.#deps.ctx.clock.wallNow();
-    this.#state = 'Connected';
+    this.#setState('Connected');
     this.#closeAttempt(r.status, 'response');
     this.inbound.answer(
       this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
@@ -369,7 +378,7 @@ export class Call {
   #onBye(leg: Leg, _request: SipRequest, reasons: readonly ReasonValue[]): void {
     const other = this.#other(leg);
     const by: ReleasedBy = leg === this.inbound ? 'caller' : 'callee';
-    this.#state = 'Disconnecting';
+    this.#setState('Disconnecting');
     if (leg === this.inbound && this.#outbound !== undefined && !this.#outbound.isConfirmed) {
       // The caller hung up before the callee answered (BYE after its own 2xx lost? or early): CANCEL the attempt.
       this.#isCancelled = true;
@@ -429,7 +438,11 @@ export class Call {
           (r) => {
             from.respond(tx, this.#relayResponse(from, request, r, fromTrunk));
             if (request.method === 'INVITE' && r.status >= 200 && r.status < 300) {
-              this.#expectAck(from, request.cseq.seq, to, r.cseq.seq);
+              // §13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx received from the transaction
+              // layer". Normally the requester's ACK is relayed; when its dialog is gone (a BYE crossed the
+              // re-INVITE) no ACK will come to relay, so the 2xx is ACKed now.
+              if (from.isConfirmed && !this.#ended) this.#expectAck(from, request.cseq.seq, to, r.cseq.seq);
+              else to.ack(r.cseq.seq);
             }
           },
           () => {
@@ -468,7 +481,7 @@ export class Call {
     this.#closeAttempt(status, reason);
     const last = this.#attempts[this.#attempts.length - 1];
     if (last !== undefined && last.endTime !== undefined && this.#answerTime !== undefined) last.endTime = this.#deps.ctx.clock.wallNow();
-    this.#state = 'Terminated';
+    this.#setState('Terminated');
     const summary: CallSummary = {
       id: this.id,
       ingressTrunk: this.ingressTrunk,

@@ -48,6 +48,7 @@ export abstract class Leg implements DialogOwner {
   /** Our pending outgoing re-INVITE, and the peer's pending incoming one (§14). */
   protected clientInvite: InviteClientTransaction | undefined;
   protected serverInvite: ServerTransaction | undefined;
+  #serverInviteRequest: SipRequest | undefined;
   #registered: { callId: string; tag: string } | undefined;
   #isByeSent = false;
   protected readonly emit: (event: LegEvent) => void;
@@ -89,6 +90,12 @@ export abstract class Leg implements DialogOwner {
       case 'BYE':
         // §15.1.2: the UAS answers 200 and the session ends.
         this.reply(tx, request, 200);
+        // §15.1.2: "The UAS MUST still respond to any pending requests received for that dialog. It is RECOMMENDED
+        // that a 487 (Request Terminated) response be generated to those pending requests."
+        if (this.serverInvite !== undefined && this.#serverInviteRequest !== undefined) {
+          this.reply(this.serverInvite, this.#serverInviteRequest, 487);
+          this.serverInvite = undefined;
+        }
         d.terminate();
         this.emit({ type: 'bye', request, reasons: safeReasons(request, this.log) });
         return;
@@ -101,6 +108,7 @@ export abstract class Leg implements DialogOwner {
           return this.reply(tx, request, 500, [{ name: 'Retry-After', value: String(Math.floor(Math.random() * 10)) }]);
         }
         this.serverInvite = tx;
+        this.#serverInviteRequest = request;
         if (tx.kind === 'InviteServer') {
           tx.on('terminated', () => {
             if (this.serverInvite === tx) this.serverInvite = undefined;

@@ -218,10 +218,13 @@ export class OutboundLeg extends Leg {
     this.dialog = d;
     for (const [t, f] of this.#forks) if (t !== tag) f.terminate();
     if (this.#isCancelPending) {
-      // The 2xx crossed our CANCEL (§9.1): the call is over for us — ACK and BYE.
+      // The 2xx crossed our CANCEL (§9.1): the call is over for us — ACK and BYE. §9.1: "the UAC … will receive
+      // the 2xx … the UAC MUST … ACK [it] … and then end the call with BYE"; the Call still hears that this attempt
+      // is over (it waits for it to release the call and its admission slots).
       this.ack(this.invite.cseq.seq);
       this.#state = 'Failed';
       void this.bye();
+      this.#emitOut({ type: 'failure', kind: 'response', status: r.status });
       return;
     }
     this.#emitOut({ type: 'answer', response: r });
