@@ -445,6 +445,9 @@ const STRICT: ReadonlySet<string> = new Set([
   'Record-Route', 'Require', 'Proxy-Require', 'RSeq', 'RAck',
 ]);
 
+/** STRICT by typed-header index. */
+const STRICT_INDEX: readonly boolean[] = DEFS.map((d) => STRICT.has(d.name));
+
 /**
  * Every typed header parsed once, in one pass over the lines, into `values` (by typed index; STYLE.md P3); then the
  * message-level rules. `method` is the request method (undefined for a response).
@@ -452,11 +455,12 @@ const STRICT: ReadonlySet<string> = new Set([
 function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefined): SipParseError | undefined {
   const { fields, lineNos, typed, texts, starts, ends, counts } = h;
   const size = h.size;
-  let lenientFailures: number[] | undefined;
   for (let i = 0; i < size; i++) {
     const t = typed[i]!;
     if (t < 0) continue;
-    if (lenientFailures?.includes(t) === true) continue;
+    // STYLE.md P3: the headers the message stands on are parsed now; the others lazily, by whoever reads them — the
+    // outcome of the receive path is the same either way, since they never refuse a message (see STRICT).
+    if (!STRICT_INDEX[t]) continue;
     // Content-Length was parsed by readBody (there is exactly one line once the body has been read).
     if (t === CONTENT_LENGTH_INDEX) continue;
     const f = fields[i]!;
@@ -466,11 +470,6 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
       const parseIn = def.parseIn;
       value = parseIn !== undefined ? parseIn(texts[i]!, starts[i]!, ends[i]!) : def.parse(f.value);
     } catch (err: unknown) {
-      if (!STRICT.has(f.name)) {
-        // Left for lazy parsing: reading it throws the typed error to whoever needs it.
-        (lenientFailures ??= []).push(t);
-        continue;
-      }
       const e = headerError(err, f.name, h);
       return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: lineNos[i]!, cause: err });
     }
@@ -489,7 +488,6 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
       }
     }
   }
-  if (lenientFailures !== undefined) for (const t of lenientFailures) values[t] = undefined;
   for (const name of MANDATORY) {
     // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
     if (counts[SLOT.get(name)!] === 0) return new SipParseError(`missing ${name} header`, { header: name });
