@@ -281,7 +281,7 @@ export class Call {
    */
   #relayFailure(r: SipResponse, egressTrunk: string): void {
     const set = this.#deps.mappings;
-    const reasons = safeReasons(r, this.#deps.ctx.logger);
+    const reasons = safeReasons(r, this.#deps.ctx.logger, this.#deps.ctx.metrics);
     const decision = chooseReleaseCause({ status: r.status, reasons: reasons as readonly MappingReason[] }, set, profileOf(this.#deps.config, egressTrunk));
     let status = r.status;
     let phrase: string | undefined = r.reason;
@@ -398,7 +398,7 @@ export class Call {
     }
     if (this.inbound.isFinal) return;
     this.#isCancelled = true;
-    const reasons = safeReasons(cancel, this.#deps.ctx.logger);
+    const reasons = safeReasons(cancel, this.#deps.ctx.logger, this.#deps.ctx.metrics);
     this.inbound.reject(487, undefined, []);
     const out = this.#outbound;
     if (out === undefined || out.state === 'Failed') {

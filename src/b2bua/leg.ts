@@ -10,6 +10,7 @@
  */
 import type { Dialog, RequestOptions } from '../dialog/dialog.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { createResponse } from '../sip/build.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { ReasonValue } from '../sip/headers/header-types.js';
@@ -97,7 +98,7 @@ export abstract class Leg implements DialogOwner {
           this.serverInvite = undefined;
         }
         d.terminate();
-        this.emit({ type: 'bye', request, reasons: safeReasons(request, this.log) });
+        this.emit({ type: 'bye', request, reasons: safeReasons(request, this.log, this.ctx.metrics) });
         return;
       case 'INVITE':
         // §14.2: "a UAS that receives a second INVITE before it sends the final response to a first INVITE with a
@@ -297,11 +298,12 @@ export abstract class Leg implements DialogOwner {
 }
 
 /** Reason values of a request or response; a malformed Reason never fails a call (issue 4): logged and ignored. */
-export function safeReasons(message: SipRequest | SipResponse, log: Logger): readonly ReasonValue[] {
+export function safeReasons(message: SipRequest | SipResponse, log: Logger, metrics?: Metrics): readonly ReasonValue[] {
   try {
     return message.headers.get('Reason') ?? [];
   } catch (err: unknown) {
     log.info({ err }, 'malformed Reason ignored');
+    metrics?.inc('tandem_malformed_reason_total', 'Reason headers ignored for cause mapping because they are malformed');
     return [];
   }
 }
