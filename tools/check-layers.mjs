@@ -17,7 +17,8 @@ const ALLOWED = {
   config: [...BASE, 'sip', 'transport'],
   transport: [...BASE, 'observability', 'sip'],
   transaction: [...BASE, 'observability', 'sip', 'transport'],
-  dialog: [...BASE, 'observability', 'sip', 'transaction', 'transport'],
+  // dialog/session-refresh.ts runs the pure session-timer verdicts of policy/ (which imports neither dialog nor b2bua).
+  dialog: [...BASE, 'observability', 'sip', 'transaction', 'transport', 'policy', 'config'],
   policy: [...BASE, 'sip', 'config'],
   interworking: [...BASE, 'sip', 'codecs', 'config'],
   b2bua: [...BASE, 'observability', 'sip', 'transport', 'transaction', 'dialog', 'policy', 'interworking', 'config'],
