@@ -23,6 +23,7 @@ import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint, Source } from '../transport/transport.js';
+import { checkInbound } from '../dialog/media-auth-check.js';
 import { newTag } from '../util/ids.js';
 import { Call } from './call.js';
 import type { CallState, CallSummary } from './call-state.js';
@@ -155,6 +156,43 @@ export class B2bua implements CoreHandler, DialogRegistry {
       this.#log.debug({ err }, 'refusal not sent');
     }
     this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: event });
+    if (profileTrunk !== undefined) this.#refusalRecord(request, profileTrunk, event, m.status, m.cause, m.location);
+  }
+
+  /** A refused attempt from a known trunk still leaves its CDR (issue 7: one per call attempt, answered or not). */
+  #refusalRecord(request: SipRequest, ingress: string, event: InternalEvent, status: number, cause: number, location: string | undefined): void {
+    const now = this.#ctx.clock.wallNow();
+    let calling = '';
+    try {
+      calling = calledNumberOf((request.headers.get('P-Asserted-Identity')?.[0] ?? request.from).uri) ?? '';
+    } catch {
+      calling = calledNumberOf(request.from.uri) ?? '';
+    }
+    const summary: CallSummary = {
+      id: newTag(),
+      ingressTrunk: ingress,
+      egressTrunk: undefined,
+      attempts: [],
+      calling,
+      called: calledNumberOf(request.uri) ?? '',
+      setupTime: now,
+      ringTime: undefined,
+      answerTime: undefined,
+      endTime: now,
+      finalStatus: status,
+      q850Cause: cause,
+      causeLocation: location,
+      releasedBy: 'tandem',
+      releaseReason: event === 'admission-limit' ? 'admission' : event === 'media-auth-failed' ? 'media-auth' : event === 'shutdown' ? 'shutdown' : 'failure',
+      inboundCallId: request.callId,
+      outboundCallId: undefined,
+      mappingVersion: this.#mappings.current.version,
+    };
+    try {
+      this.#onCallEnded?.(summary);
+    } catch (err: unknown) {
+      this.#log.error({ err }, 'call-ended listener failed');
+    }
   }
 
   #newCall(tx: InviteServerTransaction, request: SipRequest, source: Source): void {
@@ -181,6 +219,13 @@ export class B2bua implements CoreHandler, DialogRegistry {
     // Loop detection (482): an INVITE that carries the branch of one of our own outbound INVITEs came back to us.
     if (this.#isLoop(request)) return this.#refuse(tx, request, 'loop-detected', ingress, 'request looped back to Tandem');
     const called = calledNumberOf(request.uri) ?? '';
+    // RFC 3313 §5: on a `require` trunk an INVITE needs a valid P-Media-Authorization token — refused with 403 and a
+    // Warning saying which check failed, before any outbound leg exists.
+    const ma = this.#config.trunks[ingress]?.mediaAuthorization;
+    if (ma !== undefined && ma.mode === 'require') {
+      const verdict = checkInbound({ mode: ma.mode, key: ma.key, called, headers: request.headers, now: this.#ctx.clock.wallNow() });
+      if (!verdict.ok) return this.#refuse(tx, request, 'media-auth-failed', ingress, verdict.text.slice(0, 120), [...verdict.headers]);
+    }
     const trunks = this.#routes.trunksFor(called);
     if (trunks === undefined) return this.#refuse(tx, request, 'no-route', ingress, `no route for '${called}'`);
     const scopes = ['*', ingress];

@@ -21,6 +21,7 @@ import { serializeReason } from '../sip/headers/reason.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { reasonPhrase } from '../sip/status.js';
 import { calledNumberOf, parseUri } from '../sip/uri/parse-uri.js';
+import { tokenHeaderFor } from '../dialog/media-auth-check.js';
 import { isSipUri } from '../sip/uri/uri-types.js';
 import type { SipUri } from '../sip/uri/uri-types.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
@@ -176,7 +177,7 @@ export class Call {
         // RFC 3261 §16.6 step 3 (as a proxy would): one less than received, so loops die out across B2BUAs too.
         maxForwards: Math.max(0, mf - 1),
         ...(invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.getRaw('Content-Type') ?? 'application/sdp' } : {}),
-        headers: this.#crossing(invite.headers.fields, { kind: 'request', method: 'INVITE' }, trunk),
+        headers: [...this.#crossing(invite.headers.fields, { kind: 'request', method: 'INVITE' }, trunk), ...this.#tokenFor(trunk)],
         allow: this.#deps.allow,
         supported: ['100rel'],
       },
@@ -186,6 +187,19 @@ export class Call {
     this.#setState('Proceeding');
     this.#attempts.push({ trunk, callId: leg.callId, startTime: this.#deps.ctx.clock.wallNow() });
     leg.start();
+  }
+
+  /** RFC 3313: a fresh token for this call toward a trunk in `issue` mode (tokens never cross legs). */
+  #tokenFor(trunk: string): HeaderField[] {
+    const ma = this.#deps.config.trunks[trunk]?.mediaAuthorization;
+    if (ma === undefined || ma.mode !== 'issue' || this.called === '') return [];
+    try {
+      const h = tokenHeaderFor({ mode: ma.mode, key: ma.key, called: this.called, ...(ma.ttl === undefined ? {} : { ttl: ma.ttl }), now: this.#deps.ctx.clock.wallNow() });
+      return h === undefined ? [] : [h];
+    } catch (err: unknown) {
+      this.#deps.ctx.logger.warn({ err, trunk }, 'media authorization token not issued');
+      return [];
+    }
   }
 
   #crossing(fields: readonly HeaderField[], message: { kind: 'request'; method: string } | { kind: 'response' }, toTrunk: string): HeaderField[] {
@@ -222,7 +236,7 @@ export class Call {
     this.inbound.provisional(
       r.status,
       r.reason,
-      this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
+      [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk)],
       body,
       r.headers.getRaw('Content-Type'),
       reliable,
@@ -238,7 +252,7 @@ export class Call {
     this.#setState('Connected');
     this.#closeAttempt(r.status, 'response');
     this.inbound.answer(
-      this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk),
+      [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk)],
       r.body.length > 0 ? r.body : undefined,
       r.headers.getRaw('Content-Type'),
     );

@@ -113,6 +113,10 @@ function semanticProblems(config: TandemConfig, loc: Located): ConfigProblem[] {
   }
   for (const [name, t] of Object.entries(config.trunks)) {
     if (t.causeProfile !== undefined && !/^[A-Za-z0-9._-]+$/.test(t.causeProfile)) add(['trunks', name, 'causeProfile'], 'not a profile name');
+    const ma = t.mediaAuthorization;
+    if (ma !== undefined && ma.mode !== 'off' && ma.key === undefined) {
+      add(['trunks', name, 'mediaAuthorization'], `mode ${ma.mode} needs a key (hex, at least 128 bits)`);
+    }
   }
   if (config.sip.t2 < config.sip.t1) add(['sip', 't2'], `T2 (${config.sip.t2} ms) must not be below T1 (${config.sip.t1} ms)`);
   for (const [name, trunk] of Object.entries(config.trunks)) {

@@ -34,6 +34,21 @@ export const TrunkSchema = Type.Object(
     callsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     /** OPTIONS pings toward a `to` trunk (default true); a trunk that stops answering is skipped by routing. */
     ping: Type.Optional(Type.Boolean()),
+    /**
+     * RFC 3313 P-Media-Authorization tokens (format: src/policy/README.md). `require`: INVITEs from this trunk need a
+     * valid token (else 403 with a Warning saying why); `issue`: Tandem puts a fresh token in the INVITE toward this
+     * trunk and in 18x/2xx toward a caller on it. Default off.
+     */
+    mediaAuthorization: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Union([Type.Literal('off'), Type.Literal('require'), Type.Literal('issue')]),
+          key: Type.Optional(Type.String({ pattern: '^(?:[0-9a-fA-F]{2}){16,1024}$' })),
+          ttl: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
