@@ -33,7 +33,11 @@ export abstract class ServerTransactionBase<
     this.source = source;
   }
 
-  /** The most recent provisional response sent. */
+  /**
+   * The most recent provisional response sent, while no final response has been sent (it is only re-sent in
+   * Proceeding, so it is released with the final: a transaction lingering in Accepted or Completed holds no more than
+   * it needs).
+   */
   get lastProvisional(): SipResponse | undefined {
     return this.#lastProvisional;
   }
@@ -74,6 +78,7 @@ export abstract class ServerTransactionBase<
   /** Sends a final response and remembers it for retransmissions. */
   protected sendFinal(response: SipResponse, isRetransmission = false): void {
     this.#lastFinal = response;
+    this.#lastProvisional = undefined;
     this.sendResponseTo(response, this.source, isRetransmission);
   }
 

@@ -263,7 +263,9 @@ export class TransactionLayer {
   }
 
   #receiveRequest(request: SipRequest, source: Source): void {
-    const existing = this.#matchServer(request);
+    // §17.2.3 key, computed once for matching and (when nothing matches) for the new transaction.
+    const key = serverKey(request);
+    const existing = this.#matchServer(request, key);
     if (request.method === Method.ACK) {
       if (existing?.kind === 'InviteServer') {
         // §17.2.3 ACK matching: the IST absorbs the ACK for its non-2xx; in Accepted it passes it up (RFC 6026).
@@ -284,7 +286,7 @@ export class TransactionLayer {
       this.#log.warn({ method: request.method }, 'request dropped: no transaction user bound');
       return;
     }
-    const tx = this.#createServer(request, source);
+    const tx = this.#createServer(request, source, key);
     if (this.#isMerged(request, tx)) {
       // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an ongoing transaction,
       // but the request does not match that transaction (based on the matching rules in Section 17.2.3), the UAS
@@ -303,8 +305,7 @@ export class TransactionLayer {
   }
 
   /** §17.2.3 server matching: by branch + sent-by + method for RFC 3261 peers, RFC 2543 rules otherwise. */
-  #matchServer(request: SipRequest): ServerTransaction | undefined {
-    const key = serverKey(request);
+  #matchServer(request: SipRequest, key: string | undefined): ServerTransaction | undefined {
     if (key !== undefined) {
       const tx = this.#servers.get(key);
       return tx === undefined || tx.isTerminated ? undefined : tx;
@@ -326,8 +327,7 @@ export class TransactionLayer {
     return undefined;
   }
 
-  #createServer(request: SipRequest, source: Source): ServerTransaction {
-    const key = serverKey(request);
+  #createServer(request: SipRequest, source: Source, key: string | undefined): ServerTransaction {
     const legacyKey = key === undefined ? rfc2543Key(request) : undefined;
     const id =
       key === undefined

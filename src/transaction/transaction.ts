@@ -74,6 +74,7 @@ export interface AnyTransactionBase {
 }
 
 interface OwnedTimer<S extends TransactionState> {
+  readonly name: TimerName;
   readonly handle: TimerHandle;
   readonly liveIn: readonly S[];
 }
@@ -92,11 +93,14 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   abstract readonly kind: TransactionKind;
 
   protected readonly ctx: TransactionContext;
-  protected readonly log: Logger;
   protected abstract readonly transitions: TransitionTable<S>;
 
   #state: S;
-  readonly #timers = new Map<TimerName, OwnedTimer<S>>();
+  /** Armed timers (at most three at a time: a small array is cheaper than a Map per transaction). */
+  #timers: OwnedTimer<S>[] = [];
+  /** Created on first use: most transactions never log, and a pino child per transaction costs CPU and memory. */
+  #log: Logger | undefined;
+  #onSendFailure: ((err: unknown) => void) | undefined;
   #failure: TimeoutError | TransportError | undefined;
   #terminationReason: TerminationReason | undefined;
 
@@ -107,7 +111,12 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     this.method = method;
     this.isReliable = isReliable;
     this.#state = initial;
-    this.log = ctx.logger.child({ txId: id, method });
+  }
+
+  /** This transaction's logger (`txId`, `method` bound), created on first use. */
+  protected get log(): Logger {
+    this.#log ??= this.ctx.logger.child({ txId: this.id, method: this.method });
+    return this.#log;
   }
 
   /** Current state. */
@@ -137,7 +146,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
 
   /** Names of the timers currently armed (tests and diagnostics). */
   get armedTimers(): readonly TimerName[] {
-    return [...this.#timers.keys()];
+    return this.#timers.map((t) => t.name);
   }
 
   /**
@@ -161,13 +170,15 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
       throw new InvalidStateError(`${this.kind} transaction ${this.id}: illegal transition ${from} → ${to}`);
     }
     this.#state = to;
-    for (const [name, t] of this.#timers) {
-      if (!t.liveIn.includes(to)) {
-        t.handle.cancel();
-        this.#timers.delete(name);
+    if (this.#timers.length > 0) {
+      const kept: OwnedTimer<S>[] = [];
+      for (const t of this.#timers) {
+        if (t.liveIn.includes(to)) kept.push(t);
+        else t.handle.cancel();
       }
+      this.#timers = kept;
     }
-    this.log.debug({ from, to }, 'transaction state');
+    if (this.ctx.logger.isLevelEnabled('debug')) this.log.debug({ from, to }, 'transaction state');
     this.#emit('stateChange', from, to);
     // A 'stateChange' listener may have closed the transaction; then there is nothing left to enter.
     if (this.#state !== to) return;
@@ -195,7 +206,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
    */
   protected input(input: TransactionInput): void {
     if (this.isTerminated) {
-      this.log.debug({ input: input.kind }, 'input after termination ignored');
+      if (this.ctx.logger.isLevelEnabled('debug')) this.log.debug({ input: input.kind }, 'input after termination ignored');
       return;
     }
     if (input.kind === 'transportError') {
@@ -230,61 +241,81 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
    */
   protected armTimer(name: TimerName, ms: number, liveIn: readonly S[]): void {
     this.cancelTimer(name);
-    const handle = this.ctx.clock.setTimer(ms, () => {
-      if (this.#timers.get(name)?.handle !== handle) return;
-      this.#timers.delete(name);
-      this.#guarded(() => this.input(timerInput(name)));
-    });
-    this.#timers.set(name, { handle, liveIn });
+    const timer: OwnedTimer<S> = {
+      name,
+      liveIn,
+      handle: this.ctx.clock.setTimer(ms, () => {
+        const i = this.#timers.indexOf(timer);
+        if (i < 0) return;
+        this.#timers.splice(i, 1);
+        try {
+          this.input(timerInput(name));
+        } catch (err: unknown) {
+          this.#inputFailed(err);
+        }
+      }),
+    };
+    this.#timers.push(timer);
   }
 
   /** Cancels `name` when armed. */
   protected cancelTimer(name: TimerName): void {
-    const t = this.#timers.get(name);
-    if (t === undefined) return;
-    t.handle.cancel();
-    this.#timers.delete(name);
+    const timers = this.#timers;
+    for (let i = 0; i < timers.length; i++) {
+      if (timers[i]!.name !== name) continue;
+      timers[i]!.handle.cancel();
+      timers.splice(i, 1);
+      return;
+    }
   }
 
   /** Passes a request to the transport; a rejection becomes a transport-error input. */
   protected sendRequestTo(request: SipRequest, target: Endpoint, isRetransmission: boolean): void {
     if (isRetransmission) this.ctx.onRetransmit('requestSent');
-    this.#watch(() => this.ctx.transport.sendRequest(request, target));
+    let p: Promise<void>;
+    try {
+      p = this.ctx.transport.sendRequest(request, target);
+    } catch (err: unknown) {
+      p = Promise.reject(err);
+    }
+    void p.then(undefined, this.#sendFailureHandler());
   }
 
   /** Passes a response to the transport (RFC 3261 §18.2.2 routing by `source`); a rejection is a transport error. */
   protected sendResponseTo(response: SipResponse, source: Source, isRetransmission: boolean): void {
     if (isRetransmission) this.ctx.onRetransmit('responseSent');
-    this.#watch(() => this.ctx.transport.sendResponse(response, source));
-  }
-
-  #watch(send: () => Promise<void>): void {
     let p: Promise<void>;
     try {
-      p = send();
+      p = this.ctx.transport.sendResponse(response, source);
     } catch (err: unknown) {
       p = Promise.reject(err);
     }
-    void p.then(undefined, (err: unknown) => {
-      const error = err instanceof TransportError ? err : new TransportError('send failed', { cause: err });
-      this.#guarded(() => this.input(transportErrorInput(error)));
-    });
+    void p.then(undefined, this.#sendFailureHandler());
   }
 
-  /** Runs an asynchronous entry (timer, send completion); a machine bug is logged and ends the transaction. */
-  #guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err: unknown) {
-      this.log.error({ err }, 'transaction input failed; closing the transaction');
-      this.close();
-    }
+  /** One rejection handler per transaction (not one closure per send): a failed send becomes a transport error. */
+  #sendFailureHandler(): (err: unknown) => void {
+    this.#onSendFailure ??= (err: unknown): void => {
+      const error = err instanceof TransportError ? err : new TransportError('send failed', { cause: err });
+      try {
+        this.input(transportErrorInput(error));
+      } catch (e: unknown) {
+        this.#inputFailed(e);
+      }
+    };
+    return this.#onSendFailure;
+  }
+
+  /** An asynchronous entry (timer, send completion) threw: a machine bug is logged and ends the transaction. */
+  #inputFailed(err: unknown): void {
+    this.log.error({ err }, 'transaction input failed; closing the transaction');
+    this.close();
   }
 
   #dispose(): void {
     this.#terminationReason ??= 'completed';
-    for (const t of this.#timers.values()) t.handle.cancel();
-    this.#timers.clear();
+    for (const t of this.#timers) t.handle.cancel();
+    this.#timers = [];
     this.onDisposed();
     this.ctx.onTerminated(this);
     this.#emit('terminated', this.#terminationReason);

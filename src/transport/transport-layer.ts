@@ -21,6 +21,7 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
+import type { Counter } from '../observability/metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import type { SipParseError } from '../sip/errors.js';
 import type { HeaderField } from '../sip/header-list.js';
@@ -35,6 +36,7 @@ import { SystemClock } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { bracketIfIpv6, canonicalHost, ipFamily, isWildcard, stripBrackets } from './address.js';
 import { parseListenUrl } from './listen-url.js';
+import type { ResponseRoute } from './response-routing.js';
 import { routeResponse } from './response-routing.js';
 import type { HostPort, RawInbound, SocketTransport } from './socket-transport.js';
 import type { DropReason } from './socket-transport.js';
@@ -82,7 +84,13 @@ interface Entry {
   readonly point: ListeningPoint;
   readonly transport: SocketTransport;
   readonly family: 4 | 6;
+  /** `point.address` as {@link canonicalHost} gives it (computed once: every UDP response compares it). */
+  readonly canonicalAddress: string;
+  /** messages-out counter of this entry's protocol. */
+  readonly out: Counter;
 }
+
+type InCounters = Record<TransportProtocol, { request?: Counter; response?: Counter }>;
 
 /** The transport layer: listening sockets, Via stamping and fix-ups, response routing (RFC 3261 §18). */
 export class TransportLayer extends TypedEmitter<TransportLayerEvents> implements TransactionTransport {
@@ -96,6 +104,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #started: Promise<readonly ListeningPoint[]> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  readonly #in: InCounters = { udp: {}, tcp: {}, tls: {} };
 
   /**
    * Checks the listen URLs (no I/O yet; call {@link start}).
@@ -155,7 +164,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
           port: bound.port,
           sentBy,
         });
-        entries.push({ point, transport, family });
+        entries.push({ point, transport, family, canonicalAddress: canonicalHost(bound.address), out: this.#outCounter(p.protocol) });
         transport.on('message', (raw) => this.#onRaw(raw));
         transport.on('error', (err) => {
           this.#log.warn({ err, url: p.url }, 'transport error');
@@ -183,31 +192,43 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
    * @throws TypeError when the request has no Via, SipHeaderError when it is malformed; TransportError when no listener
    *   fits the target or the send fails.
    */
-  async sendRequest(request: SipRequest, target: Endpoint): Promise<void> {
-    if (this.#closed) throw new TransportError('transport layer is closed');
-    const entry = this.#pick(target.protocol, target.address);
-    if (entry === undefined) {
-      const family = ipFamily(target.address) === 6 ? 6 : 4;
-      throw new TransportError(`no ${target.protocol} listener for IPv${family} target ${target.address}`);
+  sendRequest(request: SipRequest, target: Endpoint): Promise<void> {
+    // Not `async`: the common case (one send) makes one promise, not a chain of them; every failure still rejects.
+    try {
+      if (this.#closed) throw new TransportError('transport layer is closed');
+      const entry = this.#pick(target.protocol, target.address);
+      if (entry === undefined) {
+        const family = ipFamily(target.address) === 6 ? 6 : 4;
+        throw new TransportError(`no ${target.protocol} listener for IPv${family} target ${target.address}`);
+      }
+      const bytes = this.#stamp(request, entry);
+      const threshold = this.#options.udpSizeThreshold ?? UDP_SIZE_THRESHOLD;
+      if (target.protocol === 'udp' && this.#options.switchToTcpWhenLarge === true && bytes.length > threshold) {
+        return this.#sendLarge(request, target, entry, bytes);
+      }
+      return this.#sendBytes(entry, bytes, target, request);
+    } catch (err: unknown) {
+      return Promise.reject(err);
     }
-    let bytes = this.#stamp(request, entry);
-    const threshold = this.#options.udpSizeThreshold ?? UDP_SIZE_THRESHOLD;
-    if (target.protocol === 'udp' && this.#options.switchToTcpWhenLarge === true && bytes.length > threshold) {
-      // §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is larger than 1300 bytes and the path
-      // MTU is unknown, the request MUST be sent using an RFC 2914 congestion controlled transport protocol, such as
-      // TCP."
-      const tcp = this.#pick('tcp', target.address);
-      if (tcp !== undefined) {
-        const tcpBytes = this.#stamp(request, tcp);
-        try {
-          await this.#sendBytes(tcp, tcpBytes, target, request);
-          return;
-        } catch (err: unknown) {
-          // §18.1.1: "if the attempt to establish the connection generates … a TCP reset, the element SHOULD retry
-          // the request, using UDP."
-          this.#log.info({ err, target }, 'TCP for a large request failed; retrying over UDP');
-          bytes = this.#stamp(request, entry);
-        }
+  }
+
+  /** §18.1.1: a large UDP request goes over TCP when a TCP listener fits; back to UDP when that fails. */
+  async #sendLarge(request: SipRequest, target: Endpoint, entry: Entry, udpBytes: Buffer): Promise<void> {
+    let bytes = udpBytes;
+    // §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is larger than 1300 bytes and the path
+    // MTU is unknown, the request MUST be sent using an RFC 2914 congestion controlled transport protocol, such as
+    // TCP."
+    const tcp = this.#pick('tcp', target.address);
+    if (tcp !== undefined) {
+      const tcpBytes = this.#stamp(request, tcp);
+      try {
+        await this.#sendBytes(tcp, tcpBytes, target, request);
+        return;
+      } catch (err: unknown) {
+        // §18.1.1: "if the attempt to establish the connection generates … a TCP reset, the element SHOULD retry
+        // the request, using UDP."
+        this.#log.info({ err, target }, 'TCP for a large request failed; retrying over UDP');
+        bytes = this.#stamp(request, entry);
       }
     }
     await this.#sendBytes(entry, bytes, target, request);
@@ -218,17 +239,32 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
    * received/rport, maddr or sent-by. `source` is the {@link Source} of the request.
    * @throws SipHeaderError when the response has no readable Via; TransportError when it cannot be routed or sent.
    */
-  async sendResponse(response: SipResponse, source?: Source): Promise<void> {
-    if (this.#closed) throw new TransportError('transport layer is closed');
-    const via = response.topVia;
-    const route = routeResponse(via, source);
+  sendResponse(response: SipResponse, source?: Source): Promise<void> {
+    // Not `async` (see sendRequest): the UDP case is one promise; the rest keeps its async form.
+    try {
+      if (this.#closed) throw new TransportError('transport layer is closed');
+      const route = routeResponse(response.topVia, source);
+      if (route.kind === 'endpoint') {
+        const entry = this.#pick(route.endpoint.protocol, route.endpoint.address, route.from);
+        if (entry === undefined) {
+          throw new TransportError(`no ${route.endpoint.protocol} listener to reach ${route.endpoint.address}`);
+        }
+        return this.#sendBytes(entry, serializeMessage(response), route.endpoint, response);
+      }
+      return this.#sendRouted(response, route);
+    } catch (err: unknown) {
+      return Promise.reject(err);
+    }
+  }
+
+  async #sendRouted(response: SipResponse, route: ResponseRoute): Promise<void> {
     const bytes = serializeMessage(response);
     switch (route.kind) {
       case 'connection': {
         for (const e of this.#entries) {
           if (!(e.transport instanceof StreamTransport) || !e.transport.hasConnection(route.connectionId)) continue;
           if (await e.transport.sendOnConnection(route.connectionId, bytes)) {
-            this.#countOut(e.point.protocol);
+            e.out.inc();
             return;
           }
         }
@@ -310,10 +346,15 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #pick(protocol: TransportProtocol, address: string, from?: HostPort): Entry | undefined {
     const family = ipFamily(address) === 6 ? 6 : 4;
     let best: Entry | undefined;
+    let fromHost: string | undefined;
     for (const e of this.#entries) {
       if (e.point.protocol !== protocol || e.family !== family || e.transport.closed) continue;
-      const isFrom = from !== undefined && e.point.port === from.port && canonicalHost(e.point.address) === canonicalHost(from.address);
-      if (isFrom) return e;
+      if (from !== undefined && e.point.port === from.port) {
+        // `from` is usually the very address the socket reported (Source.local): equal strings need no canonical form.
+        if (e.point.address === from.address) return e;
+        fromHost ??= canonicalHost(from.address);
+        if (e.canonicalAddress === fromHost) return e;
+      }
       best ??= e;
     }
     return best;
@@ -326,21 +367,53 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     return serializeMessage(request);
   }
 
-  async #sendBytes(entry: Entry, bytes: Buffer, target: HostPort, message?: SipMessage): Promise<void> {
-    try {
-      await entry.transport.send(bytes, { address: stripBrackets(target.address), port: target.port });
-    } catch (err: unknown) {
-      this.#log.info({ err, protocol: entry.point.protocol, target: `${target.address}:${target.port}` }, 'send failed');
-      throw err instanceof TransportError ? err : new TransportError(`send failed: ${String(err)}`, { cause: err });
+  /** Sends on `entry`; one promise for a UDP datagram (no async chain), a rejection with TransportError on failure. */
+  #sendBytes(entry: Entry, bytes: Buffer, target: HostPort, message?: SipMessage): Promise<void> {
+    const transport = entry.transport;
+    if (transport instanceof UdpTransport) {
+      return new Promise<void>((resolve, reject) => {
+        transport.sendDatagram(bytes, stripBrackets(target.address), target.port, (err) => {
+          if (err === undefined) {
+            this.#sent(entry, target, message);
+            resolve();
+          } else {
+            reject(this.#sendFailed(entry, target, err));
+          }
+        });
+      });
     }
-    this.#countOut(entry.point.protocol);
+    return transport.send(bytes, { address: stripBrackets(target.address), port: target.port }).then(
+      () => this.#sent(entry, target, message),
+      (err: unknown) => {
+        throw this.#sendFailed(entry, target, err);
+      },
+    );
+  }
+
+  #sent(entry: Entry, target: HostPort, message: SipMessage | undefined): void {
+    entry.out.inc();
     if (message !== undefined && this.#log.isLevelEnabled('debug')) {
       this.#log.debug({ protocol: entry.point.protocol, target: `${target.address}:${target.port}`, ...summary(message) }, 'sent');
     }
   }
 
-  #countOut(protocol: TransportProtocol): void {
-    this.#metrics.inc(TransportMetric.messagesOut, TransportMetricHelp.messagesOut, { transport: protocol });
+  #sendFailed(entry: Entry, target: HostPort, err: unknown): TransportError {
+    this.#log.info({ err, protocol: entry.point.protocol, target: `${target.address}:${target.port}` }, 'send failed');
+    return err instanceof TransportError ? err : new TransportError(`send failed: ${String(err)}`, { cause: err });
+  }
+
+  #outCounter(protocol: TransportProtocol): Counter {
+    return this.#metrics.counter(TransportMetric.messagesOut, TransportMetricHelp.messagesOut, { transport: protocol });
+  }
+
+  #inCounter(protocol: TransportProtocol, kind: 'request' | 'response'): Counter {
+    const byKind = this.#in[protocol];
+    let c = byKind[kind];
+    if (c === undefined) {
+      c = this.#metrics.counter(TransportMetric.messagesIn, TransportMetricHelp.messagesIn, { transport: protocol, kind });
+      byKind[kind] = c;
+    }
+    return c;
   }
 
   #drop(protocol: TransportProtocol, reason: DropReason, detail: Record<string, unknown>): void {
@@ -352,9 +425,9 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #onRaw(raw: RawInbound): void {
     if (this.#closed) return;
     const protocol = raw.source.protocol;
-    const remote = `${raw.source.remote.address}:${raw.source.remote.port}`;
     const result = parseMessage(raw.bytes, this.#limits);
     if (!result.ok) {
+      const remote = `${raw.source.remote.address}:${raw.source.remote.port}`;
       const kind = result.isRequest ? 'request' : 'response';
       this.#metrics.inc(TransportMetric.parseErrors, TransportMetricHelp.parseErrors, { transport: protocol, kind });
       this.#log.info({ protocol, remote, kind, err: result.error.message }, 'malformed message');
@@ -371,7 +444,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
       via = message.topVia;
     } catch (err: unknown) {
       // parseMessage checks Via; this only guards the contract.
-      this.#drop(protocol, isRequest(message) ? 'no-via' : 'malformed-response', { remote, err });
+      this.#drop(protocol, isRequest(message) ? 'no-via' : 'malformed-response', { remote: remoteOf(raw), err });
       return;
     }
     if (isRequest(message)) {
@@ -382,13 +455,13 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
       }
     } else if (!sentByMatches(via, this.#sentBys)) {
       // §18.1.2: "the response MUST be silently discarded" (silently to the peer; counted here).
-      this.#drop(protocol, 'via-mismatch', { remote, sentBy: `${via.host}:${via.port ?? ''}` });
+      this.#drop(protocol, 'via-mismatch', { remote: remoteOf(raw), sentBy: `${via.host}:${via.port ?? ''}` });
       return;
     }
-    this.#metrics.inc(TransportMetric.messagesIn, TransportMetricHelp.messagesIn, { transport: protocol, kind: message.kind });
-    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ protocol, remote, ...summary(message) }, 'received');
+    this.#inCounter(protocol, message.kind).inc();
+    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ protocol, remote: remoteOf(raw), ...summary(message) }, 'received');
     if (this.listenerCount('message') === 0) {
-      this.#drop(protocol, 'no-handler', { remote });
+      this.#drop(protocol, 'no-handler', { remote: remoteOf(raw) });
       return;
     }
     this.safeEmit('message', { message, source: raw.source });
@@ -424,6 +497,10 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
       this.#log.info({ err, protocol }, 'could not send the 400 for a malformed request');
     });
   }
+}
+
+function remoteOf(raw: RawInbound): string {
+  return `${raw.source.remote.address}:${raw.source.remote.port}`;
 }
 
 function summary(m: SipMessage): Record<string, unknown> {

@@ -38,7 +38,17 @@ export interface TransportCommonOptions {
 export interface UdpTransportOptions extends TransportCommonOptions {
   /** Largest datagram accepted; larger ones are dropped and counted. Default: `limits.maxMessageSize`. */
   readonly maxDatagramSize?: number;
+  /**
+   * SO_RCVBUF asked for the socket, in bytes (the kernel caps it at net.core.rmem_max). Default
+   * {@link DEFAULT_UDP_RECEIVE_BUFFER}: Linux's default (about 208 KiB) holds only ~100 small datagrams (each costs
+   * its skb truesize, 2+ KiB), which a 30 ms pause of the event loop (a major GC) at 500 calls/s already overflows —
+   * and every datagram dropped there costs a call a 500 ms retransmission, or the call.
+   */
+  readonly receiveBufferSize?: number;
 }
+
+/** Default SO_RCVBUF of a UDP socket (4 MiB; capped by the kernel at net.core.rmem_max). */
+export const DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 /** Options shared by the TCP and TLS transports. */
 export interface StreamTransportOptions extends TransportCommonOptions {

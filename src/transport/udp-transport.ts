@@ -11,9 +11,12 @@
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
+import type { Counter } from '../observability/metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -22,14 +25,38 @@ import type { HostPort, SocketTransport, SocketTransportEvents } from './socket-
 import { TransportMetric, TransportMetricHelp } from './socket-transport.js';
 import { TransportError } from './transport-error.js';
 import type { UdpTransportOptions } from './transport-options.js';
+import { DEFAULT_UDP_RECEIVE_BUFFER } from './transport-options.js';
 
 /** Largest UDP payload IPv4 can carry (65,535 − 8 UDP − 20 IP). */
 const MAX_UDP_PAYLOAD = 65_507;
 
 const isBlank = (b: Buffer): boolean => {
-  for (const c of b) if (c !== 0x0d && c !== 0x0a && c !== 0x20 && c !== 0x09) return false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 0x0d && c !== 0x0a && c !== 0x20 && c !== 0x09) return false;
+  }
   return true;
 };
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * The socket's address lookup. node:dgram runs it for every send to an address (an unconnected socket has no
+ * cached peer): the default, dns.lookup, answers an IP literal only on the next tick, one hop and one closure per
+ * datagram. Tandem sends to IP literals (responses to received/rport, requests to resolved endpoints), so those are
+ * answered at once; anything else still goes to dns.lookup.
+ */
+function literalLookup(hostname: string, options: LookupOneOptions | number, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) {
+    callback(null, hostname, family);
+    return;
+  }
+  dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
+}
+
+/** Completion of one datagram send: undefined on success. */
+export type SendCallback = (err: TransportError | undefined) => void;
 
 /**
  * A UDP socket carrying SIP datagrams.
@@ -39,8 +66,12 @@ const isBlank = (b: Buffer): boolean => {
 export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements SocketTransport {
   readonly protocol = 'udp' as const;
   readonly #maxDatagramSize: number;
+  readonly #receiveBufferSize: number;
   readonly #log: Logger;
   readonly #metrics: Metrics;
+  readonly #bytesIn: Counter;
+  readonly #bytesOut: Counter;
+  readonly #sendErrors: Counter;
   #socket: Socket | undefined;
   #local: HostPort | undefined;
   #closed = false;
@@ -50,8 +81,13 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     super();
     const limits = options.limits ?? DEFAULT_LIMITS;
     this.#maxDatagramSize = Math.min(options.maxDatagramSize ?? limits.maxMessageSize, MAX_UDP_PAYLOAD);
+    this.#receiveBufferSize = options.receiveBufferSize ?? DEFAULT_UDP_RECEIVE_BUFFER;
     this.#log = (options.logger ?? silentLogger()).child({ module: 'transport', transport: 'udp' });
     this.#metrics = options.metrics ?? new Metrics();
+    const labels = { transport: 'udp' };
+    this.#bytesIn = this.#metrics.counter(TransportMetric.bytesIn, TransportMetricHelp.bytesIn, labels);
+    this.#bytesOut = this.#metrics.counter(TransportMetric.bytesOut, TransportMetricHelp.bytesOut, labels);
+    this.#sendErrors = this.#metrics.counter(TransportMetric.sendErrors, TransportMetricHelp.sendErrors, labels);
   }
 
   get closed(): boolean {
@@ -73,7 +109,7 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     const address = stripBrackets(host);
     const family = isIP(address);
     if (family === 0) throw new TypeError(`UDP listen address must be an IP literal: ${host}`);
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup: literalLookup });
     this.#socket = socket;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
@@ -89,6 +125,12 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
       socket.close();
       throw err;
     });
+    try {
+      if (socket.getRecvBufferSize() < this.#receiveBufferSize) socket.setRecvBufferSize(this.#receiveBufferSize);
+    } catch (err: unknown) {
+      // A smaller buffer only means drops under bursts: not a reason to refuse to listen.
+      this.#log.warn({ err, size: this.#receiveBufferSize }, 'cannot enlarge the UDP receive buffer');
+    }
     const bound = socket.address();
     this.#local = { address: bound.address, port: bound.port };
     socket.on('message', (msg, rinfo) => this.#onDatagram(msg, rinfo.address, rinfo.port));
@@ -105,24 +147,39 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
    * @throws TransportError when closed, not listening, the datagram is too large for UDP, or the socket reports an
    *   error (ICMP unreachable surfaced by the kernel, no route …).
    */
-  async send(bytes: Buffer, target: HostPort): Promise<void> {
-    const socket = this.#socket;
-    if (this.#closed || socket === undefined) throw new TransportError('UDP transport is closed or not listening');
-    if (bytes.length > MAX_UDP_PAYLOAD) {
-      throw new TransportError(`datagram of ${bytes.length} bytes exceeds the UDP maximum of ${MAX_UDP_PAYLOAD}`);
-    }
-    const address = stripBrackets(target.address);
-    await new Promise<void>((resolve, reject) => {
-      socket.send(bytes, target.port, address, (err) => {
-        if (err === null || err === undefined) {
-          resolve();
-          return;
-        }
-        this.#metrics.inc(TransportMetric.sendErrors, TransportMetricHelp.sendErrors, { transport: 'udp' });
-        reject(new TransportError(`udp send to ${address}:${target.port} failed: ${err.message}`, { cause: err }));
+  send(bytes: Buffer, target: HostPort): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.sendDatagram(bytes, stripBrackets(target.address), target.port, (err) => {
+        if (err === undefined) resolve();
+        else reject(err);
       });
     });
-    this.#metrics.inc(TransportMetric.bytesOut, TransportMetricHelp.bytesOut, { transport: 'udp' }, bytes.length);
+  }
+
+  /**
+   * {@link send} without a promise (the transport layer's hot path): `done` runs once, after the socket took the
+   * datagram (success) or failed; never synchronously.
+   */
+  sendDatagram(bytes: Buffer, address: string, port: number, done: SendCallback): void {
+    const socket = this.#socket;
+    let early: TransportError | undefined;
+    if (this.#closed || socket === undefined) early = new TransportError('UDP transport is closed or not listening');
+    else if (bytes.length > MAX_UDP_PAYLOAD) {
+      early = new TransportError(`datagram of ${bytes.length} bytes exceeds the UDP maximum of ${MAX_UDP_PAYLOAD}`);
+    }
+    if (early !== undefined || socket === undefined) {
+      process.nextTick(done, early);
+      return;
+    }
+    socket.send(bytes, port, address, (err) => {
+      if (err === null || err === undefined) {
+        this.#bytesOut.inc(bytes.length);
+        done(undefined);
+        return;
+      }
+      this.#sendErrors.inc();
+      done(new TransportError(`udp send to ${address}:${port} failed: ${err.message}`, { cause: err }));
+    });
   }
 
   /** Closes the socket. Idempotent; every call returns the same promise. */
@@ -155,7 +212,7 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
       return;
     }
     if (isBlank(bytes)) return;
-    this.#metrics.inc(TransportMetric.bytesIn, TransportMetricHelp.bytesIn, { transport: 'udp' }, bytes.length);
+    this.#bytesIn.inc(bytes.length);
     this.safeEmit('message', {
       bytes,
       source: { protocol: 'udp', remote: { address, port }, local: this.#local },

@@ -29,6 +29,21 @@ export class SystemClock implements Clock {
   setTimer(ms: number, fn: () => void): TimerHandle {
     const t = setTimeout(fn, Math.max(0, ms));
     t.unref();
-    return { cancel: () => clearTimeout(t) };
+    return new NodeTimerHandle(t);
+  }
+}
+
+/** A handle without a closure: a few timers are armed per transaction, and each closure is a heap object. */
+class NodeTimerHandle implements TimerHandle {
+  #timeout: NodeJS.Timeout | undefined;
+
+  constructor(timeout: NodeJS.Timeout) {
+    this.#timeout = timeout;
+  }
+
+  cancel(): void {
+    if (this.#timeout === undefined) return;
+    clearTimeout(this.#timeout);
+    this.#timeout = undefined;
   }
 }
