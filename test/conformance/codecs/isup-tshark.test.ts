@@ -2,18 +2,13 @@
 // a SIP INVITE whose multipart/mixed body carries SDP and an application/ISUP part (standards.md §5.1; RFC 3204
 // §3.1: binary body from the message type, no CIC), written as a text2pcap hex dump over UDP 5060 and decoded with
 // `tshark -T fields`. Fixed vectors plus a seeded batch of generated IAMs and RELs.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import { dissect, hasTshark } from '../../support/tshark.js';
 import { encodeIsup } from '../../../src/codecs/isup/index.js';
 import type { IsupMessage, IsupMessageOf } from '../../../src/codecs/isup/index.js';
 
-const TSHARK = '/usr/bin/tshark';
-const TEXT2PCAP = '/usr/bin/text2pcap';
-const hasTools = existsSync(TSHARK) && existsSync(TEXT2PCAP);
+
 
 const FIELDS = [
   'frame.number',
@@ -56,46 +51,8 @@ function sipInvite(isup: Buffer, n: number): Buffer {
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-/** text2pcap hex dump: one packet per block, offsets restart at 0. */
-function hexDump(packets: Buffer[]): string {
-  let out = '';
-  for (const p of packets) {
-    for (let i = 0; i < p.length; i += 16) {
-      const line = [...p.subarray(i, i + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-      out += `${i.toString(16).padStart(6, '0')} ${line}\n`;
-    }
-    out += '\n';
-  }
-  return out;
-}
-
-const TEXT_FIELDS = new Set<string>(['isup.called', 'isup.calling']);
-const normalise = (field: string, value: string): string => (TEXT_FIELDS.has(field) || value === '' ? value : String(Number(value)));
-
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tandem-isup-oracle-'));
-});
-afterAll(() => {
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
-});
-
-function dissect(messages: IsupMessage[]): Row[] {
-  const dump = join(dir, `dump-${messages.length}-${Date.now()}.txt`);
-  const pcap = dump.replace(/\.txt$/, '.pcap');
-  writeFileSync(dump, hexDump(messages.map((m, i) => sipInvite(encodeIsup(m), i))));
-  execFileSync(TEXT2PCAP, ['-q', '-4', '192.0.2.1,192.0.2.2', '-u', '5060,5060', dump, pcap], { timeout: 20_000, stdio: 'pipe' });
-  const args = ['-r', pcap, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=f', ...FIELDS.flatMap((f) => ['-e', f])];
-  const out = execFileSync(TSHARK, args, { timeout: 30_000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return out
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const cols = line.split('\t');
-      // tshark prints some integer fields in hex (`0x0d`); Number() reads both forms.
-      return Object.fromEntries(FIELDS.map((f, i) => [f, normalise(f, cols[i] ?? '')])) as Row;
-    });
-}
+const dissectMessages = (messages: IsupMessage[]): Row[] =>
+  dissect(messages.map((m, i) => sipInvite(encodeIsup(m), i)), FIELDS, ['isup.called', 'isup.calling']);
 
 const NCI = { satelliteIndicator: 0, continuityCheckIndicator: 0, echoControlDeviceIndicator: 0 };
 const FCI = {
@@ -127,7 +84,7 @@ const rel = (causeValue: number, location: number, diagnostics?: string): IsupMe
   causeIndicators: diagnostics === undefined ? { codingStandard: 0, location, causeValue } : { codingStandard: 0, location, causeValue, diagnostics },
 });
 
-describe.skipIf(!hasTools)('ISUP encoder output decoded by tshark (Wireshark packet-isup.c)', () => {
+describe.skipIf(!hasTshark)('ISUP encoder output decoded by tshark (Wireshark packet-isup.c)', () => {
   it('fixed vectors: IAM numbers, nature of address, presentation, category; REL causes; CPG event', () => {
     const messages: IsupMessage[] = [
       iam('493012345678', 4, '4989123456', 4, 0, 10),
@@ -139,7 +96,7 @@ describe.skipIf(!hasTools)('ISUP encoder output decoded by tshark (Wireshark pac
       { message: 'CPG', eventInformation: { eventIndicator: 1, eventPresentationRestrictedIndicator: 0 } },
       { message: 'ACM', backwardCallIndicators: { chargeIndicator: 2, calledPartysStatusIndicator: 1, calledPartysCategoryIndicator: 1, endToEndMethodIndicator: 0, interworkingIndicator: 0, endToEndInformationIndicator: 0, isdnUserPartIndicator: 1, holdingIndicator: 0, isdnAccessIndicator: 0, echoControlDeviceIndicator: 0, sccpMethodIndicator: 0 }, optional: [{ name: 'causeIndicators', value: { codingStandard: 0, location: 1, causeValue: 31 } }] },
     ];
-    const rows = dissect(messages);
+    const rows = dissectMessages(messages);
     expect(rows).toHaveLength(messages.length);
     expect(rows[0]).toMatchObject({
       'isup.message_type': '1',
@@ -187,7 +144,7 @@ describe.skipIf(!hasTools)('ISUP encoder output decoded by tshark (Wireshark pac
       ...iams.map((g) => iam(g.called, g.calledNoa, g.calling, g.callingNoa, g.presentation, g.category)),
       ...rels.map((g) => rel(g.cause, g.location)),
     ];
-    const rows = dissect(messages);
+    const rows = dissectMessages(messages);
     expect(rows).toHaveLength(messages.length);
     iams.forEach((g, i) => {
       expect(rows[i], `IAM #${i}`).toMatchObject({

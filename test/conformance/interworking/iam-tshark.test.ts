@@ -2,11 +2,8 @@
 // (standards.md §5.1), written as a text2pcap hex dump over UDP 5060 and decoded by Wireshark's SIP, multipart and
 // ISUP dissectors (tshark). Checked field by field: called number digits and nature of address, calling number
 // digits, presentation, calling party's category. Recipe as in test/conformance/codecs/isup-tshark.test.ts.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { dissect, hasTshark } from '../../support/tshark.js';
 import { buildBody } from '../../../src/interworking/body-parts.js';
 import { buildIam } from '../../../src/interworking/sip-to-isup.js';
 import type { IamInput } from '../../../src/interworking/sip-to-isup.js';
@@ -14,9 +11,7 @@ import { serializeMediaType } from '../../../src/sip/headers/content-type.js';
 import { parseNameAddr } from '../../../src/sip/headers/name-addr.js';
 import { parseUri } from '../../../src/sip/uri/parse-uri.js';
 
-const TSHARK = '/usr/bin/tshark';
-const TEXT2PCAP = '/usr/bin/text2pcap';
-const hasTools = existsSync(TSHARK) && existsSync(TEXT2PCAP);
+
 
 const FIELDS = [
   'isup.message_type',
@@ -58,44 +53,7 @@ function sipIInvite(input: IamInput, n: number): Buffer {
   return Buffer.concat([Buffer.from(head, 'latin1'), body.body]);
 }
 
-function hexDump(packets: Buffer[]): string {
-  let out = '';
-  for (const p of packets) {
-    for (let i = 0; i < p.length; i += 16) {
-      const line = [...p.subarray(i, i + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-      out += `${i.toString(16).padStart(6, '0')} ${line}\n`;
-    }
-    out += '\n';
-  }
-  return out;
-}
-
-const TEXT_FIELDS = new Set<string>(['isup.called', 'isup.calling', 'sdp.media']);
-const normalise = (field: string, value: string): string => (TEXT_FIELDS.has(field) || value === '' ? value : String(Number(value)));
-
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tandem-iam-oracle-'));
-});
-afterAll(() => {
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
-});
-
-function dissect(packets: Buffer[]): Row[] {
-  const dump = join(dir, `iam-${Date.now()}.txt`);
-  const pcap = dump.replace(/\.txt$/, '.pcap');
-  writeFileSync(dump, hexDump(packets));
-  execFileSync(TEXT2PCAP, ['-q', '-4', '192.0.2.1,192.0.2.2', '-u', '5060,5060', dump, pcap], { timeout: 20_000, stdio: 'pipe' });
-  const args = ['-r', pcap, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=f', ...FIELDS.flatMap((f) => ['-e', f])];
-  const out = execFileSync(TSHARK, args, { timeout: 30_000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return out
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const cols = line.split('\t');
-      return Object.fromEntries(FIELDS.map((f, i) => [f, normalise(f, cols[i] ?? '')])) as Row;
-    });
-}
+const dissectPackets = (packets: Buffer[]): Row[] => dissect(packets, FIELDS, ['isup.called', 'isup.calling', 'sdp.media']);
 
 const typical: IamInput = {
   requestUri: parseUri('sip:+4930123456@gw.example.net;user=phone'),
@@ -105,9 +63,9 @@ const typical: IamInput = {
   trunkDefaults: { cpc: 10, tmr: 3 },
 };
 
-describe.skipIf(!hasTools)('buildIam + buildBody decoded by tshark (Wireshark packet-isup.c, multipart)', () => {
+describe.skipIf(!hasTshark)('buildIam + buildBody decoded by tshark (Wireshark packet-isup.c, multipart)', () => {
   it('typical INVITE (called +4930123456, calling from P-Asserted-Identity, Privacy: none) and two variants', () => {
-    const rows = dissect([
+    const rows = dissectPackets([
       sipIInvite(typical, 1),
       sipIInvite({ ...typical, privacy: ['id'], cpc: 'payphone' }, 2),
       sipIInvite({ ...typical, trunkDefaults: { cpc: 10, tmr: 3, countryCode: '49' } }, 3),
