@@ -19,7 +19,6 @@ import type { HeaderField } from '../sip/header-list.js';
 import type { NameAddr, ReasonValue } from '../sip/headers/header-types.js';
 import { serializeReason } from '../sip/headers/reason.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
-import { reasonPhrase } from '../sip/status.js';
 import { calledNumberOf, parseUri } from '../sip/uri/parse-uri.js';
 import { tokenHeaderFor } from '../dialog/media-auth-check.js';
 import { isSipUri } from '../sip/uri/uri-types.js';
@@ -147,7 +146,7 @@ export class Call {
     const last = this.#attempts[this.#attempts.length - 1];
     const event: InternalEvent =
       last === undefined ? 'no-route' : last.kind === 'busy' ? 'all-trunks-busy' : last.kind === 'timeout' ? 'transaction-timeout' : 'all-trunks-down';
-    this.#failInternal(event, undefined);
+    this.#failInternal(event);
   }
 
   #startOutbound(trunk: string, endpoint: Endpoint): void {
@@ -281,7 +280,7 @@ export class Call {
       return;
     }
     if (response === undefined) {
-      this.#failInternal(kind === 'transport' ? 'all-trunks-down' : 'transaction-timeout', leg.trunk);
+      this.#failInternal(kind === 'transport' ? 'all-trunks-down' : 'transaction-timeout');
       return;
     }
     this.#relayFailure(response, leg.trunk);
@@ -323,12 +322,11 @@ export class Call {
   }
 
   /** Tandem's own refusals and failures take status and cause from the tables (issue 4). */
-  #failInternal(event: InternalEvent, egressTrunk: string | undefined): void {
+  #failInternal(event: InternalEvent): void {
     const m = this.#deps.mappings.internal(event, profileOf(this.#deps.config, this.ingressTrunk));
     const headers: HeaderField[] = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
     if (m.status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
     this.inbound.reject(m.status, m.reasonPhrase, headers);
-    void egressTrunk;
     this.#end('tandem', 'failure', m.status, m.cause, m.location);
   }
 
@@ -406,7 +404,7 @@ export class Call {
   /** CANCEL from the caller (§9.2): 200 to the CANCEL, 487 to the INVITE, CANCEL toward the callee with the Reason. */
   onCancel(tx: NonInviteServerTransaction, cancel: SipRequest): void {
     try {
-      tx.respond(this.inbound['buildResponse'](cancel, 200));
+      tx.respond(this.inbound.buildResponse(cancel, 200));
     } catch (err: unknown) {
       this.#deps.ctx.logger.debug({ err }, 'CANCEL answer not sent');
     }
@@ -419,11 +417,9 @@ export class Call {
       this.#end('caller', 'cancel', 487, undefined);
       return;
     }
+    // §9.1: sent at once if a provisional arrived, else when one does (Timer B bounds the wait). The callee's 487
+    // (or the crossing 2xx, ACKed and BYEd) ends the call: see #onOutboundFailure / OutboundLeg.
     out.cancel(this.#reasonLines(reasons, 'CANCEL'));
-    // The callee's 487 (or the crossing 2xx, ACKed and BYEd) ends the call: see #onOutboundFailure / OutboundLeg.
-    if (!out.hasProvisional) {
-      // No provisional yet: the CANCEL waits for one (§9.1); Timer B bounds the wait.
-    }
   }
 
   /** An in-dialog request from one leg, relayed on the other (re-INVITE, UPDATE, INFO, MESSAGE, PRACK with a body). */
@@ -433,7 +429,7 @@ export class Call {
     if (to === undefined || to.isClosed || !to.isConfirmed) {
       // The other side has no confirmed dialog yet (UPDATE in an early dialog of a call not relayed yet, RFC 3311
       // §5.1 lets the UAS answer 491/500): ask the peer to retry.
-      return from['reply'](tx, request, request.method === 'UPDATE' ? 491 : 500, [{ name: 'Retry-After', value: '1' }]);
+      return from.reply(tx, request, request.method === 'UPDATE' ? 491 : 500, [{ name: 'Retry-After', value: '1' }]);
     }
     const toTrunk = to === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
     const fromTrunk = from === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
@@ -461,17 +457,17 @@ export class Call {
           },
           () => {
             // Timeout or transport error on the other leg (RFC 3261 §14.1: 408/481 end the dialog).
-            from['reply'](tx, request, 408);
+            from.reply(tx, request, 408);
           },
         );
       },
-      () => from['reply'](tx, request, 500, [{ name: 'Retry-After', value: '1' }]),
+      () => from.reply(tx, request, 500, [{ name: 'Retry-After', value: '1' }]),
     );
   }
 
   #relayResponse(toLeg: Leg, request: SipRequest, r: SipResponse, toTrunk: string): SipResponse {
     const body = r.body.length > 0 ? r.body : undefined;
-    return toLeg['buildResponse'](request, r.status, this.#crossing(r.headers.fields, { kind: 'response' }, toTrunk), r.reason, body, r.headers.getRaw('Content-Type'));
+    return toLeg.buildResponse(request, r.status, this.#crossing(r.headers.fields, { kind: 'response' }, toTrunk), r.reason, body, r.headers.getRaw('Content-Type'));
   }
 
   /** Ends the call now on both legs (shutdown drain deadline). */
@@ -535,4 +531,3 @@ function callingNumberOf(invite: SipRequest): string {
   return isSipUri(u) || u.scheme === 'tel' ? (calledNumberOf(u) ?? '') : '';
 }
 
-export { reasonPhrase };

@@ -207,8 +207,8 @@ export abstract class Leg implements DialogOwner {
     });
   }
 
-  /** Builds a response to `request` carrying our tag, Contact and Server. */
-  protected buildResponse(request: SipRequest, status: number, extra: readonly HeaderField[] = [], reason?: string, body?: Buffer, contentType?: string): SipResponse {
+  /** Builds a response to `request` carrying our tag, Contact and Server (the Call relays through it). */
+  buildResponse(request: SipRequest, status: number, extra: readonly HeaderField[] = [], reason?: string, body?: Buffer, contentType?: string): SipResponse {
     const headers: HeaderField[] = [...extra, { name: 'Server', value: this.ctx.userAgent }];
     if (body !== undefined && body.length > 0) headers.push({ name: 'Content-Type', value: contentType ?? 'application/sdp' });
     const res = createResponse(request, status, {
@@ -224,7 +224,8 @@ export abstract class Leg implements DialogOwner {
     return res;
   }
 
-  protected reply(tx: ServerTransaction, request: SipRequest, status: number, extra: readonly HeaderField[] = [], reason?: string): void {
+  /** Builds and sends a response on one of this leg's server transactions. */
+  reply(tx: ServerTransaction, request: SipRequest, status: number, extra: readonly HeaderField[] = [], reason?: string): void {
     this.respond(tx, this.buildResponse(request, status, extra, reason));
   }
 

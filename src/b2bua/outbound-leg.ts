@@ -10,7 +10,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { Dialog } from '../dialog/dialog.js';
-import { MAX_FORWARDS } from '../dialog/dialog.js';
 import { HeaderList } from '../sip/header-list.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { NameAddr } from '../sip/headers/header-types.js';
@@ -296,4 +295,3 @@ export class OutboundLeg extends Leg {
   }
 }
 
-export { MAX_FORWARDS };
