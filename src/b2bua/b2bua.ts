@@ -5,12 +5,17 @@
  * Refusals take their status and cause from the mapping tables (issue 4).
  */
 import type { Config } from '../config/load.js';
+import { sessionTimerOf } from '../config/session-timer-schema.js';
+import { sessionTimerRequestOf, timerRefusal } from '../dialog/session-timer-headers.js';
 import type { CoreHandler } from '../dialog/ua-core.js';
 import type { MappingStore } from '../interworking/mapping-store.js';
+import { signallingOf } from '../interworking/interworking-config.js';
 import type { InternalEvent } from '../interworking/mapping-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { Admission } from '../policy/admission.js';
+import { negotiateAsUas } from '../policy/session-timer.js';
+import type { AcceptVerdict } from '../policy/session-timer.js';
 import type { AdmissionLimits } from '../policy/admission.js';
 import type { RouteTable } from '../policy/routing.js';
 import { buildRouteTable } from '../policy/routing.js';
@@ -26,6 +31,8 @@ import type { Endpoint, Source } from '../transport/transport.js';
 import { checkInbound } from '../dialog/media-auth-check.js';
 import { newTag } from '../util/ids.js';
 import { Call } from './call.js';
+import { checkInviteBody } from './call-interworking.js';
+import type { InviteBodyVerdict } from './call-interworking.js';
 import type { CallState, CallSummary } from './call-state.js';
 import type { DialogOwner, DialogRegistry, LegContext } from './leg-context.js';
 import type { TrunkMonitor } from './trunk-monitor.js';
@@ -57,6 +64,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
   readonly #admission: Admission;
   readonly #dialogs = new Map<string, DialogOwner>();
   readonly #calls = new Set<Call>();
+  /** Calls whose outbound INVITE is not answered yet: the only ones a looped INVITE can belong to (#isLoop). */
+  readonly #settingUp = new Set<Call>();
   readonly #byInvite = new Map<InviteServerTransaction, Call>();
   readonly #scopes = new Map<Call, string[]>();
   readonly #byState = new Map<CallState, number>();
@@ -218,6 +227,10 @@ export class B2bua implements CoreHandler, DialogRegistry {
     if (mf === 0) return this.#refuse(tx, request, 'too-many-hops', ingress, 'Max-Forwards is 0');
     // Loop detection (482): an INVITE that carries the branch of one of our own outbound INVITEs came back to us.
     if (this.#isLoop(request)) return this.#refuse(tx, request, 'loop-detected', ingress, 'request looped back to Tandem');
+    // Issue 5 (RFC 5621 §3.2, RFC 3204 §5): the body for the ingress trunk's signalling — 415 + Accept for a required
+    // part Tandem cannot handle here, 400 for a malformed body or ISUP/QSIG part; before any outbound leg exists.
+    const body = checkInviteBody(request, signallingOf(this.#config.trunks[ingress]));
+    if (!body.ok) return this.#refuseBody(tx, request, body);
     const called = calledNumberOf(request.uri) ?? '';
     // RFC 3313 §5: on a `require` trunk an INVITE needs a valid P-Media-Authorization token — refused with 403 and a
     // Warning saying which check failed, before any outbound leg exists.
@@ -226,6 +239,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
       const verdict = checkInbound({ mode: ma.mode, key: ma.key, called, headers: request.headers, now: this.#ctx.clock.wallNow() });
       if (!verdict.ok) return this.#refuse(tx, request, 'media-auth-failed', ingress, verdict.text.slice(0, 120), [...verdict.headers]);
     }
+    const timerVerdict = this.#sessionTimerVerdict(tx, request, ingress);
+    if (timerVerdict === undefined) return;
     const trunks = this.#routes.trunksFor(called);
     if (trunks === undefined) return this.#refuse(tx, request, 'no-route', ingress, `no route for '${called}'`);
     const scopes = ['*', ingress];
@@ -247,7 +262,9 @@ export class B2bua implements CoreHandler, DialogRegistry {
           return ok;
         },
         onEnded: (c, s) => this.#ended(c, s),
+        classified: body.classified,
         onStateChange: (from, to) => {
+          if (to !== 'Routing' && to !== 'Proceeding') this.#settingUp.delete(call);
           this.#countState(from, -1);
           if (to !== 'Terminated') this.#countState(to, 1);
         },
@@ -257,8 +274,10 @@ export class B2bua implements CoreHandler, DialogRegistry {
       source,
       ingress,
       trunks,
+      timerVerdict,
     );
     this.#calls.add(call);
+    this.#settingUp.add(call);
     this.#countState(call.state, 1);
     this.#byInvite.set(tx, call);
     this.#scopes.set(call, scopes);
@@ -266,6 +285,54 @@ export class B2bua implements CoreHandler, DialogRegistry {
     this.#metrics.inc('tandem_calls_total', 'Calls admitted, by ingress trunk', { trunk: ingress });
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);
     call.start();
+  }
+
+  /**
+   * RFC 4028 §9 on the caller's INVITE, before anything is routed: the accepting verdict for the 2xx, or a refusal
+   * answered here (422 with Min-SE, 420 with Unsupported: timer, 400 for a malformed timer header). A refusal is a
+   * negotiation step the caller repeats at once (§7.3), not a call attempt: no CDR, a counter.
+   */
+  #sessionTimerVerdict(tx: InviteServerTransaction, request: SipRequest, ingress: string): AcceptVerdict | undefined {
+    let status: number;
+    let headers: HeaderField[] = [];
+    let phrase: string;
+    try {
+      const v = negotiateAsUas(sessionTimerRequestOf(request, false), sessionTimerOf(this.#config.trunks[ingress]));
+      if (v.action === 'accept') return v;
+      ({ status, headers, phrase } = timerRefusal(v));
+      this.#log.debug({ status, why: v.reason }, 'INVITE refused by the session-timer policy');
+    } catch (err: unknown) {
+      status = 400;
+      phrase = `Bad Request (${err instanceof Error ? err.message : 'malformed session-timer header'})`;
+    }
+    try {
+      tx.respond(createResponse(request, status, { toTag: newTag(), headers: [...headers, { name: 'Server', value: this.#ctx.userAgent }], reason: phrase }));
+    } catch (err: unknown) {
+      this.#log.debug({ err }, 'refusal not sent');
+    }
+    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: `session-timer-${status}` });
+    return undefined;
+  }
+
+  /**
+   * An INVITE whose body Tandem cannot take on this trunk: 400 naming the fault, or 415 with Accept. Like the
+   * session-timer refusals this is a negotiation step the caller may repeat at once (RFC 3372 §6: retry SDP-only or
+   * elsewhere), not a call attempt: a counter, no CDR.
+   */
+  #refuseBody(tx: InviteServerTransaction, request: SipRequest, verdict: Extract<InviteBodyVerdict, { ok: false }>): void {
+    try {
+      tx.respond(
+        createResponse(request, verdict.status, {
+          toTag: newTag(),
+          headers: [...verdict.headers, { name: 'Server', value: this.#ctx.userAgent }],
+          reason: verdict.phrase,
+        }),
+      );
+    } catch (err: unknown) {
+      this.#log.debug({ err }, 'refusal not sent');
+    }
+    this.#log.debug({ status: verdict.status, why: verdict.phrase }, 'INVITE refused for its body');
+    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: verdict.reason });
   }
 
   /** Calls in progress by state (brief: /metrics shows calls by state); a counter per state, no scan. */
@@ -282,7 +349,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
     } catch {
       return false;
     }
-    for (const c of this.#calls) {
+    // Only a call whose outbound INVITE is still unanswered can see it come back (a loop is immediate).
+    for (const c of this.#settingUp) {
       const b = c.outbound?.branch;
       if (b !== undefined && vias.some((v) => v.branch === b)) return true;
     }
@@ -291,6 +359,9 @@ export class B2bua implements CoreHandler, DialogRegistry {
 
   #ended(call: Call, summary: CallSummary): void {
     this.#calls.delete(call);
+    this.#settingUp.delete(call);
+    // A CANCEL after the end finds no call: the UA core answers it (200; the INVITE already has its final).
+    this.#byInvite.delete(call.inbound.ist);
     this.#admission.release(this.#scopes.get(call) ?? []);
     this.#scopes.delete(call);
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);

@@ -41,4 +41,13 @@ export interface CallSummary {
   readonly inboundCallId: string;
   readonly outboundCallId: string | undefined;
   readonly mappingVersion: string;
+  /**
+   * SIP-I/SIP-T calls (RFC 3204 bodies): the cause of the ISUP REL received from or sent to an ISUP trunk (Q.763
+   * §3.12), and the calling party's category of the IAM received or sent (Q.763 §3.11). Absent when no ISUP was
+   * involved.
+   */
+  readonly isupCause?: number | undefined;
+  readonly callingPartyCategory?: number | undefined;
+  /** RFC 4028 session timer of the call (the caller's leg, else the callee's), absent when none ran. */
+  readonly sessionTimer?: { readonly interval: number; readonly refresher: 'uac' | 'uas' } | undefined;
 }

@@ -10,11 +10,16 @@
  *      └──── no route / CANCEL / last failure ───────────────────────────────────────────────────────┴─▶ Terminated
  */
 import type { Config } from '../config/load.js';
+import { sessionTimerOf } from '../config/session-timer-schema.js';
+import type { BodyClassification } from '../interworking/body-parts.js';
 import type { ReasonValue as MappingReason } from '../interworking/cause-mapping.js';
 import { chooseReleaseCause } from '../interworking/cause-mapping.js';
 import type { MappingSet } from '../interworking/mapping-tables.js';
+import { toLocationToken } from '../interworking/q850-causes.js';
 import type { InternalEvent } from '../interworking/mapping-schema.js';
 import { crossingHeaders, dedupeReasons } from '../policy/header-policy.js';
+import { SESSION_TIMER_CAUSE } from '../policy/session-timer.js';
+import type { AcceptVerdict } from '../policy/session-timer.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { NameAddr, ReasonValue } from '../sip/headers/header-types.js';
 import { serializeReason } from '../sip/headers/reason.js';
@@ -33,6 +38,8 @@ import type { Leg, LegEvent } from './leg.js';
 import { safeReasons } from './leg.js';
 import type { LegContext } from './leg-context.js';
 import type { OutboundEvent } from './outbound-leg.js';
+import { CallInterworking } from './call-interworking.js';
+import type { BackwardResponse, OutgoingMessageBody } from './call-interworking.js';
 import { OutboundLeg } from './outbound-leg.js';
 
 /** What a Call needs beyond its legs' context. */
@@ -50,6 +57,8 @@ export interface CallDeps {
   /** The call moved between states (the calls-by-state gauge of /metrics). */
   onStateChange?(from: CallState, to: CallState): void;
   readonly allow: readonly string[];
+  /** The INVITE body as classified at the door (b2bua.ts, RFC 5621 checks); absent = classified by the Call. */
+  readonly classified?: BodyClassification;
 }
 
 const profileOf = (config: Config, trunk: string | undefined): string =>
@@ -74,15 +83,39 @@ export class Call {
   /** In-dialog INVITE relays waiting for the ACK of their 2xx: leg → (its CSeq → the other leg's CSeq). */
   readonly #ackRelays = new Map<Leg, Map<number, { other: Leg; cseq: number }>>();
   #ended = false;
+  /** SIP-I / SIP-T / QSIG bodies of this call (issue 5). */
+  readonly #interworking: CallInterworking;
 
-  constructor(deps: CallDeps, ist: InviteServerTransaction, invite: SipRequest, source: Source, ingressTrunk: string, trunks: readonly string[]) {
+  /**
+   * @param inboundTimer the RFC 4028 verdict on the caller's INVITE (b2bua.ts decided it before admitting the call):
+   *   it goes on the 2xx toward the caller.
+   */
+  constructor(
+    deps: CallDeps,
+    ist: InviteServerTransaction,
+    invite: SipRequest,
+    source: Source,
+    ingressTrunk: string,
+    trunks: readonly string[],
+    inboundTimer: AcceptVerdict,
+  ) {
     this.#deps = deps;
     this.#trunks = trunks;
     this.ingressTrunk = ingressTrunk;
     this.#setupTime = deps.ctx.clock.wallNow();
     this.called = calledNumberOf(invite.uri) ?? '';
     this.calling = callingNumberOf(invite);
-    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e));
+    this.#interworking = new CallInterworking({
+      config: deps.config,
+      mappings: deps.mappings,
+      ingressTrunk,
+      invite,
+      ...(deps.classified === undefined ? {} : { classified: deps.classified }),
+    });
+    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e), {
+      config: sessionTimerOf(deps.config.trunks[ingressTrunk]),
+      verdict: inboundTimer,
+    });
     this.id = `${this.inbound.localTag}`;
   }
 
@@ -165,6 +198,9 @@ export class Call {
     };
     const to: NameAddr = { uri: { ...requestUri, params: requestUri.params.filter(([k]) => k.toLowerCase() === 'user'), headers: [] }, params: [], isBracketed: true };
     const mf = invite.headers.get('Max-Forwards') ?? 70;
+    // Issue 5: the body for this trunk's signalling (SDP only, an IAM built or passed through, QSIG passed through).
+    const iw = this.#interworking.outboundInvite(trunk, this.called);
+    if (!iw.ok) return this.#failInterworking(trunk, iw);
     const leg = new OutboundLeg(
       this.#deps.ctx,
       trunk,
@@ -175,10 +211,11 @@ export class Call {
         to,
         // RFC 3261 §16.6 step 3 (as a proxy would): one less than received, so loops die out across B2BUAs too.
         maxForwards: Math.max(0, mf - 1),
-        ...(invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.getRaw('Content-Type') ?? 'application/sdp' } : {}),
-        headers: [...this.#crossing(invite.headers.fields, { kind: 'request', method: 'INVITE' }, trunk), ...this.#tokenFor(trunk)],
+        ...(iw.body === undefined ? {} : { body: iw.body.body, contentType: iw.body.contentType }),
+        headers: [...this.#crossing(invite.headers.fields, { kind: 'request', method: 'INVITE' }, trunk), ...this.#tokenFor(trunk), ...iw.headers, ...(iw.body?.headers ?? [])],
         allow: this.#deps.allow,
         supported: ['100rel'],
+        sessionTimer: sessionTimerOf(t),
       },
       (e) => this.#onOutbound(leg, e),
     );
@@ -186,6 +223,37 @@ export class Call {
     this.#setState('Proceeding');
     this.#attempts.push({ trunk, callId: leg.callId, startTime: this.#deps.ctx.clock.wallNow() });
     leg.start();
+  }
+
+  /**
+   * The INVITE toward `trunk` cannot go out as its signalling needs: the call fails before an outbound leg exists.
+   * - Q.764 hop counter procedure: the passed-through IAM's hop counter reached 0 → Tandem's `too-many-hops` refusal
+   *   (cause 25, "exchange routing error", from the tables);
+   * - RFC 3398 §7.2.1.1: a non-international number that cannot be interpreted → 484 Address Incomplete, with
+   *   the cause the egress profile gives 484.
+   */
+  #failInterworking(trunk: string, why: { readonly kind: 'address-incomplete'; readonly reason: string } | { readonly kind: 'hop-counter-exhausted' }): void {
+    const now = this.#deps.ctx.clock.wallNow();
+    if (why.kind === 'hop-counter-exhausted') {
+      this.#attempts.push({ trunk, startTime: now, endTime: now, kind: 'hop-counter' });
+      return this.#failInternal('too-many-hops');
+    }
+    this.#attempts.push({ trunk, startTime: now, endTime: now, status: 484, kind: 'address-incomplete' });
+    const d = chooseReleaseCause({ status: 484 }, this.#deps.mappings, profileOf(this.#deps.config, trunk));
+    const headers: HeaderField[] = d.cause === null ? [] : [{ name: 'Reason', value: serializeReason([this.#q850(d.cause, d.location)]) }];
+    const phrase = `Address Incomplete (${why.reason.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 120)})`;
+    this.#rejectInbound(484, phrase, headers, this.#interworking.failureBody(undefined, undefined, d.cause, d.location));
+    this.#end('tandem', 'failure', 484, d.cause ?? undefined, d.location);
+  }
+
+  /** A final failure toward the caller, with a body when the caller's trunk takes one (a REL toward SIP-I/SIP-T). */
+  #rejectInbound(status: number, phrase: string | undefined, headers: readonly HeaderField[], body: OutgoingMessageBody | undefined): void {
+    this.inbound.reject(status, phrase, headers, body);
+  }
+
+  /** BYE on `leg`, with a body when the trunk takes one (a REL toward SIP-I/SIP-T, RFC 3398 §8). */
+  #bye(leg: Leg, lines: readonly HeaderField[], body: OutgoingMessageBody | undefined): Promise<void> {
+    return leg.bye(lines, body);
   }
 
   /** RFC 3313: a fresh token for this call toward a trunk in `issue` mode (tokens never cross legs). */
@@ -228,18 +296,15 @@ export class Call {
   #relayProvisional(r: SipResponse, isReliable: boolean): void {
     if (this.#isCancelled || this.inbound.isFinal) return;
     this.#ringTime ??= this.#deps.ctx.clock.wallNow();
-    const body = r.body.length > 0 ? r.body : undefined;
-    // Toward the caller a provisional is reliable when the callee's was, or when it carries SDP and the caller
-    // supports 100rel (RFC 3262 §3: early media answers should not be lost); always when the caller requires 100rel.
-    const reliable = this.inbound.requires100rel || isReliable || (body !== undefined && this.inbound.supports100rel);
-    this.inbound.provisional(
-      r.status,
-      r.reason,
-      [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk)],
-      body,
-      r.headers.getRaw('Content-Type'),
-      reliable,
-    );
+    const headers = [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk)];
+    // Issue 5: ACM/CPG from an ISUP callee pick the status toward a plain caller; toward an ISUP caller they pass
+    // through or are generated (one or two provisionals, each with its ISUP message).
+    for (const out of this.#interworking.provisional(this.#outbound!.trunk, r)) {
+      // Toward the caller a provisional is reliable when the callee's was, or when it carries SDP and the caller
+      // supports 100rel (RFC 3262 §3: early media answers should not be lost); always when the caller requires 100rel.
+      const reliable = this.inbound.requires100rel || isReliable || (out.hasSdp && this.inbound.supports100rel);
+      this.inbound.provisional(out.status, out.reason, [...headers, ...(out.body?.headers ?? [])], out.body?.body, out.body?.contentType, reliable);
+    }
   }
 
   #relayAnswer(r: SipResponse): void {
@@ -250,10 +315,12 @@ export class Call {
     this.#answerTime = this.#deps.ctx.clock.wallNow();
     this.#setState('Connected');
     this.#closeAttempt(r.status, 'response');
+    // Issue 5: ANM/CON from an ISUP callee → 200 with the SDP alone toward plain SIP; ANM/CON toward an ISUP caller.
+    const out: BackwardResponse = this.#interworking.answer(this.#outbound!.trunk, r);
     this.inbound.answer(
-      [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk)],
-      r.body.length > 0 ? r.body : undefined,
-      r.headers.getRaw('Content-Type'),
+      [...this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk), ...this.#tokenFor(this.ingressTrunk), ...(out.body?.headers ?? [])],
+      out.body?.body,
+      out.body?.contentType,
     );
     // The callee's 2xx is ACKed when the caller's ACK arrives: a late offer's answer rides on it (RFC 3264 §5).
     this.#expectAck(this.inbound, this.inbound.invite.cseq.seq, this.#outbound!, this.#outbound!.invite.cseq.seq);
@@ -295,7 +362,14 @@ export class Call {
   #relayFailure(r: SipResponse, egressTrunk: string): void {
     const set = this.#deps.mappings;
     const reasons = safeReasons(r, this.#deps.ctx.logger, this.#deps.ctx.metrics);
-    const decision = chooseReleaseCause({ status: r.status, reasons: reasons as readonly MappingReason[] }, set, profileOf(this.#deps.config, egressTrunk));
+    // Issue 5: the cause of a REL encapsulated in the failure (SIP-I/SIP-T) or of a QSIG clearing message comes below
+    // a Q.850 Reason and above the status table (RFC 3398 §8.2.6.1; chooseReleaseCause).
+    const isup = this.#interworking.failureCause(egressTrunk, r);
+    const decision = chooseReleaseCause(
+      { status: r.status, reasons: reasons as readonly MappingReason[], ...(isup === undefined ? {} : { isup }) },
+      set,
+      profileOf(this.#deps.config, egressTrunk),
+    );
     let status = r.status;
     let phrase: string | undefined = r.reason;
     const ingress = this.#deps.config.trunks[this.ingressTrunk];
@@ -312,7 +386,7 @@ export class Call {
     const headers = this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk).filter((f) => f.name !== 'Reason');
     if (out.length > 0) headers.push({ name: 'Reason', value: serializeReason(dedupeReasons(out)) });
     if (status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
-    this.inbound.reject(status, phrase, headers);
+    this.#rejectInbound(status, phrase, headers, this.#interworking.failureBody(egressTrunk, r, decision.cause, decision.location));
     this.#end('callee', 'failure', status, decision.cause ?? undefined, decision.location);
   }
 
@@ -326,7 +400,7 @@ export class Call {
     const m = this.#deps.mappings.internal(event, profileOf(this.#deps.config, this.ingressTrunk));
     const headers: HeaderField[] = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
     if (m.status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
-    this.inbound.reject(m.status, m.reasonPhrase, headers);
+    this.#rejectInbound(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
     this.#end('tandem', 'failure', m.status, m.cause, m.location);
   }
 
@@ -359,6 +433,8 @@ export class Call {
         return this.#onBye(leg, e.request, e.reasons);
       case 'request':
         return this.#relayRequest(leg, e.tx, e.request);
+      case 'sessionExpired':
+        return this.#onSessionExpired(leg, e.detail);
     }
   }
 
@@ -375,8 +451,9 @@ export class Call {
     const relay = this.#ackRelays.get(leg)?.get(cseq);
     if (relay === undefined) return;
     this.#ackRelays.get(leg)!.delete(cseq);
-    const body = ack.body.length > 0 ? ack.body : undefined;
-    const ct = ack.headers.getRaw('Content-Type');
+    const out = this.#interworking.inDialogBody(this.#trunkOf(leg), this.#trunkOf(relay.other), ack);
+    const body = out?.body;
+    const ct = out?.contentType;
     if (relay.other === this.#outbound && cseq === this.inbound.invite.cseq.seq) this.#outbound.ackAnswer(body, ct);
     else relay.other.ack(relay.cseq, body, ct);
   }
@@ -387,18 +464,57 @@ export class Call {
     return [{ name: 'Reason', value: serializeReason(dedupeReasons(reasons)) }];
   }
 
-  #onBye(leg: Leg, _request: SipRequest, reasons: readonly ReasonValue[]): void {
+  #onBye(leg: Leg, request: SipRequest, reasons: readonly ReasonValue[]): void {
     const other = this.#other(leg);
     const by: ReleasedBy = leg === this.inbound ? 'caller' : 'callee';
     this.#setState('Disconnecting');
+    const fromTrunk = this.#trunkOf(leg);
+    // Issue 5, RFC 3398 §7.2.3: a REL encapsulated in the BYE (SIP-I/SIP-T) or a QSIG clearing message gives the
+    // cause when no Q.850 Reason does (with both, the Reason wins); it crosses as a Q.850 Reason.
+    const isup = this.#interworking.byeCause(fromTrunk, request);
+    const q = reasons.find((r) => r.protocol.toUpperCase() === 'Q.850');
+    const isupLocation = isup?.location === undefined ? undefined : toLocationToken(isup.location);
+    const crossing = q === undefined && isup !== undefined ? [...reasons, this.#q850(isup.cause, isupLocation)] : reasons;
     if (leg === this.inbound && this.#outbound !== undefined && !this.#outbound.isConfirmed) {
       // The caller hung up before the callee answered (BYE after its own 2xx lost? or early): CANCEL the attempt.
       this.#isCancelled = true;
-      this.#outbound.cancel(this.#reasonLines(reasons, 'CANCEL'));
+      this.#outbound.cancel(this.#cancelLines(crossing, this.#outbound.trunk));
     }
-    const q = reasons.find((r) => r.protocol.toUpperCase() === 'Q.850');
-    void other?.bye(this.#reasonLines(reasons, 'BYE')).finally(() => this.#end(by, 'bye', 200, q?.cause ?? 16, q?.location));
-    if (other === undefined) this.#end(by, 'bye', 200, q?.cause ?? 16, q?.location);
+    const cause = q?.cause ?? isup?.cause ?? 16;
+    const location = q === undefined ? isupLocation : q.location;
+    if (other === undefined) return this.#end(by, 'bye', 200, cause, location);
+    const body = this.#interworking.byeBody(this.#trunkOf(other), { fromTrunk, message: request }, crossing as readonly MappingReason[], isup);
+    void this.#bye(other, this.#reasonLines(crossing, 'BYE'), body).finally(() => this.#end(by, 'bye', 200, cause, location));
+  }
+
+  #trunkOf(leg: Leg): string {
+    return leg === this.inbound ? this.ingressTrunk : (this.#outbound?.trunk ?? this.ingressTrunk);
+  }
+
+  /**
+   * RFC 3326: the caller's Reason crosses on the CANCEL; toward an ISUP trunk a CANCEL without a Q.850 Reason gets
+   * the cause the tables give CANCEL (issue 5: SIP-I peers read the cause of a CANCEL from its Reason).
+   */
+  #cancelLines(reasons: readonly ReasonValue[], trunk: string): HeaderField[] {
+    const c = this.#interworking.cancelCause(trunk, reasons as readonly MappingReason[]);
+    return this.#reasonLines(c === undefined ? reasons : [...reasons, this.#q850(c.cause, c.location)], 'CANCEL');
+  }
+
+  /**
+   * RFC 4028 §10: one leg's session expired (its peer never refreshed, or Tandem's refresh failed): BYE on that leg
+   * and on the other, both with `Reason: Q.850;cause=102` (standards.md §9), and the record says session-timer.
+   */
+  #onSessionExpired(leg: Leg, detail: string): void {
+    if (this.#ended) return;
+    this.#deps.ctx.logger.info({ call: this.id, leg: leg === this.inbound ? 'in' : 'out', detail }, 'session timer expired: releasing the call');
+    this.#setState('Disconnecting');
+    const released: ReasonValue[] = [this.#q850(SESSION_TIMER_CAUSE, undefined)];
+    const lines: HeaderField[] = [{ name: 'Reason', value: serializeReason(released) }];
+    // Toward an ISUP trunk the BYE carries a REL with the same cause (issue 5).
+    for (const l of [leg, this.#other(leg)]) {
+      if (l !== undefined) void this.#bye(l, lines, this.#interworking.byeBody(this.#trunkOf(l), undefined, released as readonly MappingReason[], undefined));
+    }
+    this.#end('tandem', 'session-timer', 200, SESSION_TIMER_CAUSE);
   }
 
   /** CANCEL from the caller (§9.2): 200 to the CANCEL, 487 to the INVITE, CANCEL toward the callee with the Reason. */
@@ -419,13 +535,16 @@ export class Call {
     }
     // §9.1: sent at once if a provisional arrived, else when one does (Timer B bounds the wait). The callee's 487
     // (or the crossing 2xx, ACKed and BYEd) ends the call: see #onOutboundFailure / OutboundLeg.
-    out.cancel(this.#reasonLines(reasons, 'CANCEL'));
+    out.cancel(this.#cancelLines(reasons, out.trunk));
   }
 
   /** An in-dialog request from one leg, relayed on the other (re-INVITE, UPDATE, INFO, MESSAGE, PRACK with a body). */
   #relayRequest(from: Leg, tx: ServerTransaction, request: SipRequest): void {
     const to = this.#other(from);
     if (request.method === 'PRACK') return; // PRACK is per leg; its body (if any) is not relayed
+    // RFC 3261 §14.1: one INVITE at a time on a dialog. Tandem's own re-INVITE (a session refresh) is pending on the
+    // other leg: the requester hears glare and retries after its §14.1 wait.
+    if (request.method === 'INVITE' && to?.isInviteInProgress === true) return from.reply(tx, request, 491);
     if (to === undefined || to.isClosed || !to.isConfirmed) {
       // The other side has no confirmed dialog yet (UPDATE in an early dialog of a call not relayed yet, RFC 3311
       // §5.1 lets the UAS answer 491/500): ask the peer to retry.
@@ -433,10 +552,11 @@ export class Call {
     }
     const toTrunk = to === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
     const fromTrunk = from === this.inbound ? this.ingressTrunk : this.#outbound!.trunk;
-    const body = request.body.length > 0 ? request.body : undefined;
+    // Issue 5: ISUP/QSIG parts do not cross toward a plain SIP trunk.
+    const body = this.#interworking.inDialogBody(fromTrunk, toTrunk, request);
     to.sendRequest(request.method, {
-      ...(body === undefined ? {} : { body, contentType: request.headers.getRaw('Content-Type') ?? 'application/sdp' }),
-      headers: this.#crossing(request.headers.fields, { kind: 'request', method: request.method }, toTrunk),
+      ...(body === undefined ? {} : { body: body.body, contentType: body.contentType }),
+      headers: [...this.#crossing(request.headers.fields, { kind: 'request', method: request.method }, toTrunk), ...(body?.headers ?? [])],
     }).then(
       (ctx) => {
         if (ctx.kind === 'InviteClient') {
@@ -466,23 +586,36 @@ export class Call {
   }
 
   #relayResponse(toLeg: Leg, request: SipRequest, r: SipResponse, toTrunk: string): SipResponse {
-    const body = r.body.length > 0 ? r.body : undefined;
-    return toLeg.buildResponse(request, r.status, this.#crossing(r.headers.fields, { kind: 'response' }, toTrunk), r.reason, body, r.headers.getRaw('Content-Type'));
+    const source = this.#other(toLeg);
+    const body = this.#interworking.inDialogBody(source === undefined ? toTrunk : this.#trunkOf(source), toTrunk, r);
+    const headers = [...this.#crossing(r.headers.fields, { kind: 'response' }, toTrunk), ...(body?.headers ?? [])];
+    return toLeg.buildResponse(request, r.status, headers, r.reason, body?.body, body?.contentType);
   }
 
   /** Ends the call now on both legs (shutdown drain deadline). */
   hangUp(reason: ReleaseReason, cause = 16): void {
     if (this.#ended) return;
-    const lines = this.#reasonLines([{ protocol: 'Q.850', cause, params: [] }], 'BYE');
+    const released: ReasonValue[] = [{ protocol: 'Q.850', cause, params: [] }];
+    const lines = this.#reasonLines(released, 'BYE');
     if (!this.inbound.isFinal) {
       const m = this.#deps.mappings.internal('shutdown', profileOf(this.#deps.config, this.ingressTrunk));
       this.#outbound?.cancel(lines);
-      this.inbound.reject(m.status, m.reasonPhrase, [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }]);
+      const headers = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
+      this.#rejectInbound(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
       return this.#end('tandem', reason, m.status, m.cause, m.location);
     }
-    void this.inbound.bye(lines);
-    void this.#outbound?.bye(lines);
+    // Issue 5: toward ISUP trunks the BYE carries a REL with the same cause.
+    for (const leg of [this.inbound, this.#outbound]) {
+      if (leg === undefined) continue;
+      void this.#bye(leg, lines, this.#interworking.byeBody(this.#trunkOf(leg), undefined, released as readonly MappingReason[], undefined));
+    }
     this.#end('tandem', reason, 200, cause);
+  }
+
+  /** The CDR's session timer: the caller's leg, as last negotiated (refresher as seen from that dialog's INVITE). */
+  #sessionTimerSummary(): Pick<CallSummary, 'sessionTimer'> {
+    const t = this.inbound.sessionTimerState ?? this.#outbound?.sessionTimerState ?? null;
+    return t === null ? {} : { sessionTimer: { interval: t.interval, refresher: t.refresher } };
   }
 
   #end(by: ReleasedBy, reason: ReleaseReason, status: number, cause: number | undefined, location?: string): void {
@@ -511,6 +644,10 @@ export class Call {
       inboundCallId: this.inbound.invite.callId,
       outboundCallId: this.#outbound?.callId,
       mappingVersion: this.#deps.mappings.version,
+      ...this.#sessionTimerSummary(),
+      // Issue 5: the ISUP cause and calling party's category (cdr.proto `Isup`), when ISUP was involved.
+      ...(this.#interworking.isupCause === undefined ? {} : { isupCause: this.#interworking.isupCause }),
+      ...(this.#interworking.callingPartyCategory === undefined ? {} : { callingPartyCategory: this.#interworking.callingPartyCategory }),
     };
     // Legs linger for retransmissions (their timers are cancelled; the registry forgets them after 64·T1).
     this.inbound.close();

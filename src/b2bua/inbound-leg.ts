@@ -9,7 +9,9 @@
  *        └──────────────reject / CANCEL (487)──────────────▶ Terminated
  */
 import { randomInt } from 'node:crypto';
+import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import { Dialog } from '../dialog/dialog.js';
+import type { AcceptVerdict } from '../policy/session-timer.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
@@ -19,7 +21,7 @@ import type { Endpoint, Source } from '../transport/transport.js';
 import { isReliable } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { newTag } from '../util/ids.js';
-import type { LegEvent } from './leg.js';
+import type { LegEvent, MessageBody } from './leg.js';
 import { Leg } from './leg.js';
 import type { LegContext } from './leg-context.js';
 
@@ -46,11 +48,26 @@ export class InboundLeg extends Leg {
   #queued: SipResponse[] = [];
   #held2xx: SipResponse | undefined;
 
-  constructor(ctx: LegContext, ist: InviteServerTransaction, invite: SipRequest, source: Source, emit: (e: LegEvent) => void) {
-    super(ctx, ctx.logger.child({ leg: 'in', callId: invite.headers.getRaw('Call-ID') }), emit);
+  protected readonly role = 'uas';
+
+  /**
+   * @param sessionTimer the ingress trunk's setting and the verdict on this INVITE (RFC 4028 §9, decided before the
+   *   call was admitted): its headers go on the 2xx, which starts the leg's session timer.
+   */
+  constructor(
+    ctx: LegContext,
+    ist: InviteServerTransaction,
+    invite: SipRequest,
+    source: Source,
+    emit: (e: LegEvent) => void,
+    sessionTimer: { readonly config: SessionTimerConfig; readonly verdict: AcceptVerdict },
+  ) {
+    super(ctx, ctx.logger.child({ leg: 'in', callId: invite.headers.getRaw('Call-ID') }), emit, sessionTimer.config);
     this.ist = ist;
     this.invite = invite;
     this.source = source;
+    this.expectUasTimer(invite.cseq.seq, sessionTimer.verdict);
+    this.notePeerAllow(invite);
     this.register(invite.callId, this.localTag);
   }
 
@@ -207,14 +224,17 @@ export class InboundLeg extends Leg {
     super.onAck(ack);
   }
 
-  /** A final failure response to the INVITE. */
-  reject(status: number, reason: string | undefined, headers: readonly HeaderField[]): void {
+  /** A final failure response to the INVITE; `body` (a REL toward a SIP-I caller, issue 5) with its own headers. */
+  reject(status: number, reason: string | undefined, headers: readonly HeaderField[], body?: MessageBody): void {
     if (this.isFinal || this.closed) return;
     this.#state = 'Rejected';
     this.#reliable?.timer?.cancel();
     this.#reliable = undefined;
     this.#queued = [];
-    const res = this.buildResponse(this.invite, status, headers, reason);
+    const res =
+      body === undefined
+        ? this.buildResponse(this.invite, status, headers, reason)
+        : this.buildResponse(this.invite, status, [...headers, ...body.headers], reason, body.body, body.contentType);
     if (this.dialog === undefined) res.headers.set('To', { ...this.invite.to, tag: this.localTag });
     this.dialog?.terminate();
     this.respond(this.ist, res);

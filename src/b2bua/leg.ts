@@ -7,15 +7,35 @@
  *
  * States: Idle ──(dialog)──▶ Early ──▶ Confirmed ──BYE/failure──▶ Terminated (close(): timers cancelled,
  * dialog unregistered; idempotent).
+ *
+ * Session timers (RFC 4028, issue 6) run per leg, independently of the other leg (standards.md §3): each leg owns
+ * one {@link SessionRefresh} machine (dialog/session-refresh.ts, its states in its header), created when the first
+ * 2xx brings a session timer. The leg feeds it:
+ * - a peer's INVITE/UPDATE: `answerRefresh` decides before anything is relayed (422 with Min-SE, 420 with
+ *   Unsupported: timer, or accept); the accepting verdict waits, keyed by CSeq, for the 2xx this leg sends, which
+ *   gets its Session-Expires/Require/Supported and moves the expiry (§10: only a 2xx does). A confirmed dialog's
+ *   UPDATE without a body is a pure refresh: answered here, never relayed;
+ * - a re-INVITE/UPDATE the Call relays through this leg carries the leg's own timer headers, and its 2xx re-arms;
+ * - the machine's own refreshes go out as UPDATE without body or re-INVITE with the last SDP this leg sent (same
+ *   o= version); an expiry is reported to the Call as 'sessionExpired'.
  */
+import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import type { Dialog, RequestOptions } from '../dialog/dialog.js';
+import { SessionRefresh } from '../dialog/session-refresh.js';
+import type { RefreshResult, SessionExpiryReason } from '../dialog/session-refresh.js';
+import { applyUasTimerHeaders, minSEOf, requestTimerFields, sessionExpiresOf, sessionTimerRequestOf } from '../dialog/session-timer-headers.js';
+import { classifyBody } from '../interworking/body-parts.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { answerRefresh, timerFrom2xx } from '../policy/session-timer.js';
+import { timerRefusal } from '../dialog/session-timer-headers.js';
+import type { AcceptVerdict, RefreshRequestVerdict, SessionTimerState } from '../policy/session-timer.js';
 import { createResponse } from '../sip/build.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { ReasonValue } from '../sip/headers/header-types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { InviteClientTransaction } from '../transaction/invite-client.js';
+import { TimeoutError } from '../transaction/timeout-error.js';
 import type { ClientTransaction } from '../transaction/transaction-layer.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint } from '../transport/transport.js';
@@ -27,7 +47,17 @@ export type LegEvent =
   | { readonly type: 'request'; readonly tx: ServerTransaction; readonly request: SipRequest }
   | { readonly type: 'ack'; readonly cseq: number; readonly ack: SipRequest }
   | { readonly type: 'ackTimeout'; readonly cseq: number }
-  | { readonly type: 'bye'; readonly request: SipRequest; readonly reasons: readonly ReasonValue[] };
+  | { readonly type: 'bye'; readonly request: SipRequest; readonly reasons: readonly ReasonValue[] }
+  /** RFC 4028 §10: the session of this leg expired (the peer never refreshed, or Tandem's refresh failed). */
+  | { readonly type: 'sessionExpired'; readonly reason: SessionExpiryReason; readonly detail: string };
+
+/** A body a leg sends with its own headers (Content-Disposition and the like), e.g. an ISUP REL (issue 5). */
+export interface MessageBody {
+  readonly body: Buffer;
+  /** The Content-Type value, serialized. */
+  readonly contentType: string;
+  readonly headers: readonly HeaderField[];
+}
 
 interface Pending2xx {
   readonly tx: ServerTransaction;
@@ -44,8 +74,13 @@ export abstract class Leg implements DialogOwner {
   protected closed = false;
   /** UAS: 2xx to INVITE sent, waiting for ACK, by CSeq number. */
   readonly #pending2xx = new Map<number, Pending2xx>();
-  /** UAC: ACKs sent, by INVITE CSeq number (re-sent for each 2xx retransmission). */
-  readonly #acksSent = new Map<number, SipRequest>();
+  /**
+   * UAC: the ACK of the latest 2xx to our INVITE, re-sent for each retransmission of that 2xx (§13.2.2.4). One is
+   * enough: a new INVITE waits for the previous one's ACK (§14.1), and 2xx retransmissions stop within 64·T1, after
+   * which it is let go.
+   */
+  #lastAck: SipRequest | undefined;
+  #lastAckTarget: Endpoint | undefined;
   /** Our pending outgoing re-INVITE, and the peer's pending incoming one (§14). */
   protected clientInvite: InviteClientTransaction | undefined;
   protected serverInvite: ServerTransaction | undefined;
@@ -53,12 +88,26 @@ export abstract class Leg implements DialogOwner {
   #registered: { callId: string; tag: string } | undefined;
   #isByeSent = false;
   protected readonly emit: (event: LegEvent) => void;
+  /** This leg's trunk `sessionTimer` setting. */
+  protected readonly sessionTimer: SessionTimerConfig;
+  /** The leg's RFC 4028 machine, made when a 2xx first brings a session timer. */
+  #refresh: SessionRefresh | undefined;
+  /** Accepting session-timer verdicts on the peer's INVITE/UPDATE, waiting for this leg's 2xx, by CSeq number. */
+  readonly #uasTimers = new Map<number, AcceptVerdict>();
+  /** The last session description this leg sent (offer or answer): a refresh re-INVITE repeats it (§7.4). */
+  #lastSdp: { readonly body: Buffer; readonly contentType: string } | undefined;
+  /** Methods in the peer's Allow (undefined: it sent none). */
+  #peerAllow: readonly string[] | undefined;
 
-  protected constructor(ctx: LegContext, log: Logger, emit: (event: LegEvent) => void) {
+  protected constructor(ctx: LegContext, log: Logger, emit: (event: LegEvent) => void, sessionTimer: SessionTimerConfig) {
     this.ctx = ctx;
     this.log = log;
     this.emit = emit;
+    this.sessionTimer = sessionTimer;
   }
+
+  /** Tandem's role in this leg's dialog: UAS on the inbound leg, UAC on the outbound one. */
+  protected abstract readonly role: 'uas' | 'uac';
 
   /** Where in-dialog requests of this leg go. */
   protected abstract target(): Promise<Endpoint>;
@@ -69,6 +118,21 @@ export abstract class Leg implements DialogOwner {
 
   get isConfirmed(): boolean {
     return this.dialog?.state === 'Confirmed';
+  }
+
+  /** An INVITE of ours is pending on this leg (a relayed re-INVITE or a session refresh): a second must wait (§14.1). */
+  get isInviteInProgress(): boolean {
+    return this.clientInvite !== undefined;
+  }
+
+  /** The session timer in force on this leg (RFC 4028), or null for none. */
+  get sessionTimerState(): SessionTimerState | null {
+    return this.#refresh?.timer ?? null;
+  }
+
+  /** The state of this leg's session-timer machine ('Idle' before any 2xx). */
+  get sessionRefreshState(): SessionRefresh['state'] {
+    return this.#refresh?.state ?? 'Idle';
   }
 
   protected register(callId: string, localTag: string): void {
@@ -108,6 +172,7 @@ export abstract class Leg implements DialogOwner {
         if (this.serverInvite !== undefined) {
           return this.reply(tx, request, 500, [{ name: 'Retry-After', value: String(Math.floor(Math.random() * 10)) }]);
         }
+        if (!this.#acceptTimer(tx, request)) return;
         this.serverInvite = tx;
         this.#serverInviteRequest = request;
         if (tx.kind === 'InviteServer') {
@@ -124,7 +189,12 @@ export abstract class Leg implements DialogOwner {
         return;
       case 'UPDATE':
         // RFC 3311 §5.2: UPDATE is a target refresh request.
+        if (d.state === 'Confirmed' && !this.#acceptTimer(tx, request)) return;
         d.refreshTarget(request);
+        this.notePeerAllow(request);
+        // RFC 4028 §7.4: an UPDATE without an offer in a confirmed dialog is a session refresh of this leg only;
+        // Tandem answers it (the 2xx carries the timer and re-arms it) and the other leg never hears of it.
+        if (d.state === 'Confirmed' && request.body.length === 0) return this.reply(tx, request, 200);
         this.emit({ type: 'request', tx, request });
         return;
       case 'OPTIONS':
@@ -161,8 +231,8 @@ export abstract class Leg implements DialogOwner {
 
   onStray2xx(response: SipResponse): void {
     // §13.2.2.4: "the UAC core … MUST … pass [an ACK] to the transport layer" for every 2xx retransmission.
-    const ack = this.#acksSent.get(response.cseq.seq);
-    if (ack !== undefined) this.#sendAck(ack);
+    const ack = this.#lastAck;
+    if (ack !== undefined && ack.cseq.seq === response.cseq.seq) this.#sendAck(ack);
   }
 
   // ── commands from the Call ───────────────────────────────────────────────────────────────────────────────────
@@ -172,6 +242,18 @@ export abstract class Leg implements DialogOwner {
    * doubling to T2) until its ACK arrives, for at most 64·T1 (§13.3.1.4), then 'ackTimeout' is reported.
    */
   respond(tx: ServerTransaction, response: SipResponse): void {
+    const method = response.cseq.method;
+    if (response.status >= 200 && (method === 'INVITE' || method === 'UPDATE')) {
+      const v = this.#uasTimers.get(response.cseq.seq);
+      if (v !== undefined) {
+        this.#uasTimers.delete(response.cseq.seq);
+        if (response.status < 300) {
+          applyUasTimerHeaders(response.headers, v);
+          this.#armTimer(v.timer);
+        }
+      }
+    }
+    if (response.body.length > 0) this.#noteSdp(response.body, response.headers.getRaw('Content-Type'));
     try {
       tx.respond(response);
     } catch (err: unknown) {
@@ -229,12 +311,33 @@ export abstract class Leg implements DialogOwner {
     this.respond(tx, this.buildResponse(request, status, extra, reason));
   }
 
-  /** Sends a request inside the dialog. Rejects when the dialog is gone or the target cannot be reached. */
+  /**
+   * Sends a request inside the dialog. Rejects when the dialog is gone or the target cannot be reached. A re-INVITE
+   * or UPDATE carries this leg's session-timer headers (RFC 4028 §7.2: it refreshes the session too) and its 2xx
+   * re-arms the leg's timer.
+   */
   async sendRequest(method: string, opts: RequestOptions = {}): Promise<ClientTransaction> {
+    const refresh = this.#refresh;
+    if ((method !== 'INVITE' && method !== 'UPDATE') || refresh === undefined || refresh.closed) return this.#sendInDialog(method, opts);
+    const sent = refresh.headersForOwnRequest();
+    const tx = await this.#sendInDialog(method, { ...opts, headers: [...(opts.headers ?? []), ...requestTimerFields(sent)] });
+    tx.finalResponse.then(
+      (r) => {
+        if (r.status < 200 || r.status >= 300) return;
+        const se = sessionExpiresOf(r);
+        refresh.onOwnRequestAnswered(timerFrom2xx({ sent, response: se === undefined ? {} : { sessionExpires: se }, config: this.sessionTimer }));
+      },
+      () => undefined, // the Call hears of the failure through the same promise
+    );
+    return tx;
+  }
+
+  async #sendInDialog(method: string, opts: RequestOptions): Promise<ClientTransaction> {
     const d = this.dialog;
     if (d === undefined || (d.isTerminated && method !== 'BYE')) throw new Error(`no dialog on this leg for ${method}`);
     const request = d.createRequest(method, opts);
     request.headers.setRaw('User-Agent', this.ctx.userAgent);
+    if (opts.body !== undefined && opts.body.length > 0) this.#noteSdp(opts.body, opts.contentType);
     const target = await this.target();
     const tx = this.ctx.transactions.sendRequest(request, target);
     if (tx.kind === 'InviteClient') {
@@ -255,24 +358,37 @@ export abstract class Leg implements DialogOwner {
     if (d === undefined) return;
     const ack = d.createAck(cseq, body, contentType);
     ack.headers.setRaw('User-Agent', this.ctx.userAgent);
-    this.#acksSent.set(cseq, ack);
+    if (body !== undefined && body.length > 0) this.#noteSdp(body, contentType);
+    this.#lastAck = ack;
+    this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
+      if (this.#lastAck === ack) this.#lastAck = undefined;
+    });
     this.#sendAck(ack);
   }
 
   #sendAck(ack: SipRequest): void {
     void this.target()
-      .then((t) => this.ctx.transactions.sendAck(ack, t))
+      .then((t) => {
+        this.#lastAckTarget = t;
+        return this.ctx.transactions.sendAck(ack, t);
+      })
       .catch((err: unknown) => this.log.warn({ err }, 'ACK not sent'));
   }
 
-  /** Ends the dialog with BYE (§15.1.1), with the given Reason lines; resolves when answered or timed out. */
-  async bye(reasonLines: readonly HeaderField[] = []): Promise<void> {
+  /**
+   * Ends the dialog with BYE (§15.1.1), with the given Reason lines and, toward an ISUP trunk, a body (the REL, issue
+   * 5); at most once per leg. Resolves when answered or timed out.
+   */
+  async bye(reasonLines: readonly HeaderField[] = [], body?: MessageBody): Promise<void> {
     const d = this.dialog;
     if (d === undefined || d.state !== 'Confirmed' || this.#isByeSent) return;
     this.#isByeSent = true;
     let tx: ClientTransaction;
     try {
-      tx = await this.sendRequest('BYE', { headers: reasonLines });
+      tx = await this.sendRequest(
+        'BYE',
+        body === undefined ? { headers: reasonLines } : { headers: [...reasonLines, ...body.headers], body: body.body, contentType: body.contentType },
+      );
     } catch (err: unknown) {
       this.log.info({ err }, 'BYE not sent');
       d.terminate();
@@ -283,18 +399,185 @@ export abstract class Leg implements DialogOwner {
     await tx.finalResponse.catch((err: unknown) => this.log.debug({ err }, 'BYE not answered'));
   }
 
+  // ── session timers (RFC 4028) ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * RFC 4028 §9 on a peer's INVITE/UPDATE: keeps the accepting verdict for this leg's 2xx, or answers 422 (with the
+   * leg's Min-SE), 420 (Unsupported: timer on a trunk with timers off) or 400 (malformed timer headers) itself.
+   * @returns false when the request was answered here.
+   */
+  #acceptTimer(tx: ServerTransaction, request: SipRequest): boolean {
+    let verdict;
+    try {
+      verdict = answerRefresh(sessionTimerRequestOf(request, true), this.sessionTimer, this.#refresh?.timer ?? null);
+    } catch (err: unknown) {
+      this.reply(tx, request, 400, [], `Bad Request (${err instanceof Error ? err.message : 'malformed session-timer header'})`);
+      return false;
+    }
+    if (verdict.action === 'accept') {
+      this.#uasTimers.set(request.cseq.seq, verdict);
+      return true;
+    }
+    this.log.info({ status: verdict.status }, verdict.reason);
+    const { status, headers, phrase } = timerRefusal(verdict);
+    this.reply(tx, request, status, headers, phrase);
+    return false;
+  }
+
+  /** Keeps an accepting verdict for the 2xx this leg will send to the request with CSeq `seq` (initial INVITE). */
+  protected expectUasTimer(seq: number, verdict: AcceptVerdict): void {
+    this.#uasTimers.set(seq, verdict);
+  }
+
+  /**
+   * A 2xx sent (Tandem UAS) or received (Tandem UAC) brought this leg's session timer, or none (`null`): start the
+   * machine, or move its expiry (§10).
+   */
+  protected armSessionTimer(timer: SessionTimerState | null): void {
+    this.#armTimer(timer);
+  }
+
+  #armTimer(timer: SessionTimerState | null): void {
+    if (this.closed || this.sessionTimer === 'off') return;
+    let r = this.#refresh;
+    if (r === undefined) {
+      if (timer === null) return; // nothing to run, and nothing to allocate
+      r = new SessionRefresh({
+        clock: this.ctx.clock,
+        role: this.role,
+        settings: this.sessionTimer,
+        peerAllow: this.#peerAllow,
+        sendRefresh: (req) => this.#sendRefresh(req),
+        onExpired: (reason, _cause, detail) => this.emit({ type: 'sessionExpired', reason, detail }),
+        logger: this.log,
+      });
+      this.#refresh = r;
+    }
+    if (r.state === 'Idle') r.start(timer);
+    else r.onRefreshReceived(timer);
+  }
+
+  /**
+   * The peer's Allow, from its INVITE or 2xx and any target refresh since: decides UPDATE vs re-INVITE for
+   * `refresh: auto` (RFC 4028 §7.4).
+   */
+  protected notePeerAllow(message: SipRequest | SipResponse): void {
+    try {
+      const allow = message.headers.get('Allow');
+      if (allow === undefined) return;
+      this.#peerAllow = allow;
+      this.#refresh?.setPeerAllow(allow);
+    } catch {
+      // a malformed Allow changes nothing
+    }
+  }
+
+  /** A body this leg sent outside its own request/response methods (the outbound leg's initial INVITE). */
+  protected noteSentBody(body: Buffer, contentType: string | undefined): void {
+    this.#noteSdp(body, contentType);
+  }
+
+  #noteSdp(body: Buffer, contentType: string | undefined): void {
+    const ct = (contentType ?? 'application/sdp').toLowerCase();
+    if (ct.startsWith('application/sdp')) {
+      this.#lastSdp = { body, contentType: contentType ?? 'application/sdp' };
+    } else if (ct.startsWith('multipart/')) {
+      // SIP-I/SIP-T: the SDP part of a multipart body; the ISUP part never rides a refresh.
+      try {
+        const sdp = classifyBody({ contentType: { type: 'multipart', subtype: 'mixed', params: [] }, body }).sdp;
+        if (sdp !== undefined) this.#lastSdp = { body: sdp, contentType: 'application/sdp' };
+      } catch {
+        // not a body we can split: keep the previous SDP
+      }
+    }
+  }
+
+  /**
+   * Sends one session refresh (RFC 4028 §7.4, §10) for the machine: UPDATE without a body, or re-INVITE repeating
+   * the last SDP this leg sent (same o= version). Never two INVITEs at once on the dialog (RFC 3261 §14.1): while
+   * one is pending in either direction the refresh reads as glare (491) and waits.
+   */
+  async #sendRefresh(req: RefreshRequestVerdict): Promise<RefreshResult> {
+    let method: 'INVITE' | 'UPDATE' = req.method;
+    const sdp = this.#lastSdp;
+    // A re-INVITE without an offer would ask the peer for one (late offer): UPDATE refreshes without touching media.
+    if (method === 'INVITE' && sdp === undefined) method = 'UPDATE';
+    if (method === 'INVITE' && (this.clientInvite !== undefined || this.serverInvite !== undefined)) return { status: 491 };
+    let tx: ClientTransaction;
+    try {
+      tx = await this.#sendInDialog(method, {
+        headers: requestTimerFields(req),
+        ...(method === 'INVITE' && sdp !== undefined ? { body: sdp.body, contentType: sdp.contentType } : {}),
+      });
+    } catch (err: unknown) {
+      this.log.info({ err }, 'session refresh not sent');
+      return { error: 'transport' };
+    }
+    try {
+      const r = await tx.finalResponse;
+      // §13.2.2.4: the 2xx to our re-INVITE is ACKed by us (the offer was in the INVITE: no body).
+      if (method === 'INVITE' && r.status >= 200 && r.status < 300) this.ack(r.cseq.seq);
+      if (r.status >= 200 && r.status < 300) this.notePeerAllow(r);
+      return { status: r.status, sessionExpires: sessionExpiresOf(r), minSE: minSEOf(r) };
+    } catch (err: unknown) {
+      return { error: err instanceof TimeoutError ? 'timeout' : 'transport' };
+    }
+  }
+
   /** Cancels every timer and leaves the registry. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const p of this.#pending2xx.values()) p.timer?.cancel();
     this.#pending2xx.clear();
+    this.#refresh?.close();
+    this.#uasTimers.clear();
     this.dialog?.terminate();
     if (this.#registered !== undefined) {
-      const r = this.#registered;
-      // Linger briefly so retransmitted 2xx/ACK/BYE still find the leg (64·T1, the longest retransmission span).
-      this.ctx.clock.setTimer(64 * this.ctx.t1, () => this.ctx.registry.unregister(r.callId, r.tag));
+      const { callId, tag } = this.#registered;
+      const registry = this.ctx.registry;
+      // Retransmitted 2xx, ACKs and requests still find the dialog for 64·T1 (the longest retransmission span) —
+      // through a small stand-in, so the leg and its call are freed at once.
+      registry.register(callId, tag, new EndedDialog(this.ctx.transactions, this.ctx.userAgent, this.#lastAck, this.#lastAckTarget));
+      this.ctx.clock.setTimer(64 * this.ctx.t1, () => registry.unregister(callId, tag));
     }
+  }
+}
+
+/**
+ * What stays registered for a closed leg's dialog during 64·T1: a retransmitted 2xx to our INVITE is ACKed again
+ * (§13.2.2.4), an ACK is absorbed, any other request gets 481 (§12.2.2: the dialog is gone).
+ */
+class EndedDialog implements DialogOwner {
+  readonly #transactions: LegContext['transactions'];
+  readonly #userAgent: string;
+  readonly #ack: SipRequest | undefined;
+  readonly #target: Endpoint | undefined;
+
+  constructor(transactions: LegContext['transactions'], userAgent: string, ack: SipRequest | undefined, target: Endpoint | undefined) {
+    this.#transactions = transactions;
+    this.#userAgent = userAgent;
+    this.#ack = ack;
+    this.#target = target;
+  }
+
+  onInDialogRequest(tx: ServerTransaction, request: SipRequest): void {
+    try {
+      tx.respond(createResponse(request, 481, { headers: [{ name: 'Server', value: this.#userAgent }] }));
+    } catch {
+      // the transaction is gone: nothing to answer
+    }
+  }
+
+  onAck(): void {
+    // §13.3.1.4: an ACK for a 2xx we no longer retransmit is absorbed.
+  }
+
+  onStray2xx(response: SipResponse): void {
+    if (this.#ack === undefined || this.#target === undefined || this.#ack.cseq.seq !== response.cseq.seq) return;
+    void Promise.resolve()
+      .then(() => this.#transactions.sendAck(this.#ack!, this.#target!))
+      .catch(() => undefined);
   }
 }
 

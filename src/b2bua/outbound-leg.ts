@@ -6,10 +6,20 @@
  * CANCELs on request once a provisional has arrived (§9.1).
  *
  *   Calling ──1xx──▶ Proceeding ──2xx──▶ Answered ──ACK sent──▶ Confirmed
+ *      │  ▲               │
+ *      │  └──422 + Min-SE (RFC 4028 §7.3: the INVITE again, new CSeq and branch, at most twice)
  *      └──────────── failure / timeout / transport error / Timer C ─────────▶ Failed
+ *
+ * Session timer (RFC 4028 §7): the INVITE carries Supported: timer and the egress trunk's Session-Expires (and
+ * Min-SE above 90); the winning 2xx starts the leg's timer (`timerFrom2xx`: no Session-Expires in it makes Tandem
+ * the refresher).
  */
 import { randomInt } from 'node:crypto';
+import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import { Dialog } from '../dialog/dialog.js';
+import { minSEOf, requestTimerFields, sessionExpiresOf } from '../dialog/session-timer-headers.js';
+import { initialRequestTimer, retryAfter422, timerFrom2xx } from '../policy/session-timer.js';
+import type { RequestTimerHeaders } from '../policy/session-timer.js';
 import { HeaderList } from '../sip/header-list.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { NameAddr } from '../sip/headers/header-types.js';
@@ -47,7 +57,12 @@ export interface OutboundInit {
   readonly headers: readonly HeaderField[];
   readonly allow: readonly string[];
   readonly supported: readonly string[];
+  /** The egress trunk's `sessionTimer` setting. */
+  readonly sessionTimer: SessionTimerConfig;
 }
+
+/** RFC 4028 §7.3 retries after 422 on one attempt: each must ask for more than the last, so two suffice. */
+const MAX_422_RETRIES = 2;
 
 const numeric = new NumericResolver();
 
@@ -56,7 +71,11 @@ export class OutboundLeg extends Leg {
   readonly endpoint: Endpoint;
   readonly callId = newCallId();
   readonly localTag = newTag();
-  readonly invite: SipRequest;
+  #invite: SipRequest;
+  /** The session-timer headers of the INVITE in flight (RFC 4028 §7.1; after a 422, the retry's). */
+  #sentTimer: RequestTimerHeaders;
+  #retries422 = 0;
+  protected readonly role = 'uac';
   #state: OutboundState = 'Calling';
   #ict: InviteClientTransaction | undefined;
   #forks = new Map<string, Dialog>();
@@ -66,7 +85,7 @@ export class OutboundLeg extends Leg {
   readonly #emitOut: (e: OutboundEvent) => void;
 
   constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, emit: (e: OutboundEvent) => void) {
-    super(ctx, ctx.logger.child({ leg: 'out', trunk }), emit);
+    super(ctx, ctx.logger.child({ leg: 'out', trunk }), emit, init.sessionTimer);
     this.#emitOut = emit;
     this.trunk = trunk;
     this.endpoint = endpoint;
@@ -79,11 +98,16 @@ export class OutboundLeg extends Leg {
     headers.set('CSeq', { seq: randomInt(1, 2 ** 31), method: 'INVITE' });
     headers.set('Contact', { isStar: false, contacts: [ctx.contactFor(endpoint.protocol)] });
     headers.set('Allow', init.allow);
-    if (init.supported.length > 0) headers.set('Supported', init.supported);
+    // RFC 4028 §7.1: Supported: timer, Session-Expires without refresher, Min-SE when above 90.
+    this.#sentTimer = initialRequestTimer(init.sessionTimer);
+    const supported = this.#sentTimer.supportedTimer ? [...init.supported, 'timer'] : init.supported;
+    if (supported.length > 0) headers.set('Supported', supported);
+    if (this.#sentTimer.sessionExpires !== null) headers.set('Session-Expires', this.#sentTimer.sessionExpires);
+    if (this.#sentTimer.minSE !== null) headers.set('Min-SE', this.#sentTimer.minSE);
     headers.setRaw('User-Agent', ctx.userAgent);
     for (const f of init.headers) headers.appendRaw(f.name, f.value);
     if (init.body !== undefined && init.body.length > 0) headers.setRaw('Content-Type', init.contentType ?? 'application/sdp');
-    this.invite = new SipRequest({
+    this.#invite = new SipRequest({
       method: 'INVITE',
       uri: init.requestUri,
       headers,
@@ -94,6 +118,11 @@ export class OutboundLeg extends Leg {
 
   get state(): OutboundState {
     return this.#state;
+  }
+
+  /** The INVITE of this attempt as last sent (after a 422, the retry). */
+  get invite(): SipRequest {
+    return this.#invite;
   }
 
   /** The top Via branch of our INVITE (loop detection looks for it in inbound INVITEs). */
@@ -120,6 +149,11 @@ export class OutboundLeg extends Leg {
 
   /** Sends the INVITE (a new INVITE client transaction, §17.1.1). */
   start(): void {
+    if (this.#invite.body.length > 0) this.noteSentBody(this.#invite.body, this.#invite.headers.getRaw('Content-Type'));
+    this.#send();
+  }
+
+  #send(): void {
     let ict: InviteClientTransaction;
     try {
       ict = this.ctx.transactions.sendInvite(this.invite, this.endpoint);
@@ -129,10 +163,47 @@ export class OutboundLeg extends Leg {
       return;
     }
     this.#ict = ict;
-    ict.on('provisional', (r) => this.#onProvisional(r));
-    ict.on('final', (r) => this.#onFinal(r));
-    ict.on('timeout', () => this.#fail('timeout', 408));
-    ict.on('transportError', () => this.#fail('transport', 503));
+    // After a 422 retry only the new transaction speaks for this leg.
+    ict.on('provisional', (r) => ict === this.#ict && this.#onProvisional(r));
+    ict.on('final', (r) => ict === this.#ict && this.#onFinal(r));
+    ict.on('timeout', () => ict === this.#ict && this.#fail('timeout', 408));
+    ict.on('transportError', () => ict === this.#ict && this.#fail('transport', 503));
+    // Ended (Timer M after the 2xx, Timer D after a failure): the leg lets go of it and of the messages it holds.
+    ict.on('terminated', () => {
+      if (this.#ict === ict) this.#ict = undefined;
+    });
+  }
+
+  /**
+   * RFC 4028 §7.3: a 422 names the Min-SE the callee wants; the INVITE goes again "with a new CSeq" (and so a new
+   * transaction: new branch), Session-Expires and Min-SE raised per §7.4. Not when the caller has CANCELled, and
+   * not more than {@link MAX_422_RETRIES} times.
+   * @returns true when the INVITE was sent again.
+   */
+  #retry422(r: SipResponse): boolean {
+    if (this.#isCancelPending || this.closed || this.#retries422 >= MAX_422_RETRIES) return false;
+    const verdict = retryAfter422({ sent: this.#sentTimer, minSEIn422: minSEOf(r), config: this.sessionTimer });
+    this.log.info({ minSE: minSEOf(r) }, verdict.reason);
+    if (verdict.action !== 'retry') return false;
+    this.#retries422 += 1;
+    this.#sentTimer = verdict.headers;
+    const prev = this.#invite;
+    const headers = new HeaderList();
+    for (const f of prev.headers.fields) {
+      if (f.name === 'Session-Expires' || f.name === 'Min-SE' || f.name === 'Via' || f.name === 'CSeq') continue;
+      headers.appendRaw(f.name, f.value);
+    }
+    headers.prepend('Via', [{ protocol: 'SIP/2.0', transport: 'UDP', host: 'invalid.invalid', branch: newBranch(), params: [] }]);
+    headers.set('CSeq', { seq: prev.cseq.seq + 1, method: 'INVITE' });
+    for (const f of requestTimerFields({ ...verdict.headers, supportedTimer: false })) headers.appendRaw(f.name, f.value);
+    this.#invite = new SipRequest({ method: 'INVITE', uri: prev.uri, headers, body: prev.body });
+    // The early dialogs of the refused INVITE are gone with it (§12.3: a non-2xx final ends them).
+    for (const f of this.#forks.values()) f.terminate();
+    this.#forks.clear();
+    this.dialog = undefined;
+    this.#state = 'Calling';
+    this.#send();
+    return true;
   }
 
   #onProvisional(r: SipResponse): void {
@@ -184,6 +255,7 @@ export class OutboundLeg extends Leg {
     if (r.status >= 300) {
       this.#timerC?.cancel();
       if (this.#state === 'Failed') return;
+      if (r.status === 422 && this.#retry422(r)) return;
       this.#state = 'Failed';
       this.dialog?.terminate();
       this.#emitOut({ type: 'failure', kind: 'response', status: r.status, response: r });
@@ -226,6 +298,10 @@ export class OutboundLeg extends Leg {
       this.#emitOut({ type: 'failure', kind: 'response', status: r.status });
       return;
     }
+    // RFC 4028 §7.2: the 2xx sets this leg's session timer (none in it: Tandem refreshes with what it asked for).
+    this.notePeerAllow(r);
+    const se = sessionExpiresOf(r);
+    this.armSessionTimer(timerFrom2xx({ sent: this.#sentTimer, response: se === undefined ? {} : { sessionExpires: se }, config: this.sessionTimer }));
     this.#emitOut({ type: 'answer', response: r });
   }
 

@@ -49,5 +49,14 @@ export function recordFromSummary(s: CallSummary): CdrRecord {
     ingressCallId: s.inboundCallId,
     ...(s.outboundCallId === undefined ? {} : { egressCallId: s.outboundCallId }),
     mappingVersion: s.mappingVersion,
+    ...(s.sessionTimer === undefined ? {} : { sessionTimer: { intervalS: s.sessionTimer.interval, refresher: s.sessionTimer.refresher } }),
+    ...(s.isupCause === undefined && s.callingPartyCategory === undefined
+      ? {}
+      : {
+          isup: {
+            ...(s.isupCause === undefined ? {} : { cause: s.isupCause }),
+            ...(s.callingPartyCategory === undefined ? {} : { callingPartyCategory: s.callingPartyCategory }),
+          },
+        }),
   };
 }

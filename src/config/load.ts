@@ -3,7 +3,8 @@
  * deep-freeze. Every problem is collected and reported together with its file, line and path.
  */
 import { readFileSync } from 'node:fs';
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import type { ValueError } from '@sinclair/typebox/value';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { parseUri } from '../sip/uri/parse-uri.js';
@@ -15,6 +16,7 @@ import { parseListenUrl } from '../transport/listen-url.js';
 import { parseCidr } from './cidr.js';
 import type { TandemConfig } from './schema.js';
 import { ConfigSchema } from './schema.js';
+import { SessionTimerSettingsSchema, sessionTimerConfigProblems } from './session-timer-schema.js';
 
 /** The frozen, validated configuration every layer receives. */
 export type Config = DeepReadonly<TandemConfig>;
@@ -70,7 +72,8 @@ export function loadConfigText(text: string, file: string): Config {
     throw new ConfigError([{ file, line: 1, path: '', message: 'expected a mapping of settings at the top level' }]);
   }
   const value = Value.Default(ConfigSchema, structuredClone(raw)) as unknown;
-  for (const e of Value.Errors(ConfigSchema, value)) {
+  fillTrunkDefaults(value);
+  for (const e of precise(Value.Errors(ConfigSchema, value))) {
     const path = pointerToPath(e.path);
     const line = lineOf(loc, path);
     problems.push({
@@ -85,6 +88,38 @@ export function loadConfigText(text: string, file: string): Config {
   problems.push(...semanticProblems(config, loc));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/**
+ * A union such as `sessionTimer: off | { … }` fails as a whole ("Expected union value"); when the value is an
+ * object, the errors inside its object alternative say what is wrong (`expires` below 90), so those are reported.
+ */
+function* precise(errors: Iterable<ValueError>): Generator<ValueError> {
+  for (const e of errors) {
+    if (e.type !== ValueErrorType.Union) {
+      yield e;
+      continue;
+    }
+    const literals = ((e.schema as { anyOf?: { const?: unknown }[] }).anyOf ?? []).map((x) => x.const).filter((c) => c !== undefined);
+    if (typeof e.value !== 'object' || e.value === null || Array.isArray(e.value)) {
+      yield literals.length === 0 ? e : { ...e, message: `Expected one of ${literals.map((c) => JSON.stringify(c)).join(', ')}` };
+      continue;
+    }
+    const inner = e.errors.flatMap((it) => [...it]).filter((x) => x.path.length > e.path.length);
+    if (inner.length === 0) yield e;
+    else yield* precise(inner);
+  }
+}
+
+/** TypeBox fills no defaults inside Record values: a trunk's `sessionTimer: { expires: 600 }` gets the rest here. */
+function fillTrunkDefaults(value: unknown): void {
+  const trunks = (value as { trunks?: unknown }).trunks;
+  if (typeof trunks !== 'object' || trunks === null) return;
+  for (const t of Object.values(trunks as Record<string, unknown>)) {
+    if (typeof t !== 'object' || t === null) continue;
+    const st = (t as { sessionTimer?: unknown }).sessionTimer;
+    if (typeof st === 'object' && st !== null && !Array.isArray(st)) (t as { sessionTimer: unknown }).sessionTimer = Value.Default(SessionTimerSettingsSchema, st);
+  }
 }
 
 function semanticProblems(config: TandemConfig, loc: Located): ConfigProblem[] {
@@ -113,6 +148,7 @@ function semanticProblems(config: TandemConfig, loc: Located): ConfigProblem[] {
   }
   for (const [name, t] of Object.entries(config.trunks)) {
     if (t.causeProfile !== undefined && !/^[A-Za-z0-9._-]+$/.test(t.causeProfile)) add(['trunks', name, 'causeProfile'], 'not a profile name');
+    if (t.sessionTimer !== undefined) for (const m of sessionTimerConfigProblems(t.sessionTimer)) add(['trunks', name, 'sessionTimer'], m);
     const ma = t.mediaAuthorization;
     if (ma !== undefined && ma.mode !== 'off' && ma.key === undefined) {
       add(['trunks', name, 'mediaAuthorization'], `mode ${ma.mode} needs a key (hex, at least 128 bits)`);

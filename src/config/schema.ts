@@ -6,6 +6,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { CdrConfigSchema } from './cdr-schema.js';
+import { TrunkInterworkingProperties } from './interworking-schema.js';
+import { SessionTimerSchema } from './session-timer-schema.js';
 
 const Seconds = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
 
@@ -35,10 +37,21 @@ export const TrunkSchema = Type.Object(
     /** OPTIONS pings toward a `to` trunk (default true); a trunk that stops answering is skipped by routing. */
     ping: Type.Optional(Type.Boolean()),
     /**
+     * SIP-I / SIP-T / QSIG bodies (issue 5): `signalling: sip | sip-i | sip-t | qsig` (default sip), `isupDefaults`
+     * (cpc, tmr, usi, countryCode: what an IAM built from an INVITE cannot derive, RFC 3398 §7.2.1.1) and
+     * `isupProfile` (rfc3398 | q1912.5; default from causeProfile). Fragment: config/interworking-schema.ts.
+     */
+    ...TrunkInterworkingProperties,
+    /**
      * RFC 3313 P-Media-Authorization tokens (format: src/policy/README.md). `require`: INVITEs from this trunk need a
      * valid token (else 403 with a Warning saying why); `issue`: Tandem puts a fresh token in the INVITE toward this
      * trunk and in 18x/2xx toward a caller on it. Default off.
      */
+    /**
+     * RFC 4028 session timers on this trunk's legs: `{ expires, minSE, refresh, defaultRefresher }` (each defaulted:
+     * 1800 s, 90 s, auto, uas) or `off`. Omitted: on with the defaults.
+     */
+    sessionTimer: Type.Optional(SessionTimerSchema),
     mediaAuthorization: Type.Optional(
       Type.Object(
         {

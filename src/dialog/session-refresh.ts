@@ -32,9 +32,10 @@
  */
 import { InvalidStateError, TandemError } from '../errors/tandem-error.js';
 import type { Logger } from '../observability/logger.js';
-import type { RefreshOutcome, RefreshRequestVerdict, RequestTimerHeaders, SessionTimerConfig, SessionTimerState } from '../policy/session-timer.js';
+import { ABSOLUTE_MIN_SE } from '../config/session-timer-schema.js';
+import type { SessionTimerConfig } from '../config/session-timer-schema.js';
+import type { RefreshOutcome, RefreshRequestVerdict, RequestTimerHeaders, SessionTimerState } from '../policy/session-timer.js';
 import {
-  ABSOLUTE_MIN_SE,
   SESSION_TIMER_CAUSE,
   buildRefreshRequest,
   expiryDelayMs,
@@ -155,7 +156,7 @@ export class SessionRefresh {
     this.#onExpired = options.onExpired;
     this.#random = options.random ?? Math.random;
     this.#peerAllow = options.peerAllow;
-    this.#log = options.logger.child({ module: 'session-refresh', leg: options.role });
+    this.#log = options.logger;
   }
 
   /** The machine's state. */

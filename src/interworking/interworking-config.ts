@@ -1,6 +1,6 @@
 /**
- * Per-trunk interworking settings: a TypeBox fragment for the lead to merge into `TrunkSchema` (src/config/schema.ts),
- * plus the resolved, defaults-applied shape the interworking functions take.
+ * Per-trunk interworking settings: the TypeBox fragment of `TrunkSchema` (defined in src/config/interworking-schema.ts,
+ * re-exported here) and the helpers that resolve a trunk's signalling, IAM defaults and call-state profile.
  *
  * ```yaml
  * trunks:
@@ -13,65 +13,18 @@
  * @see https://www.rfc-editor.org/rfc/rfc3398#section-7.2.1.1 (IAM defaults "must be provisioned")
  * @packageDocumentation
  */
-import { Type } from '@sinclair/typebox';
-import type { Static } from '@sinclair/typebox';
+import type { IsupDefaults, IsupProfile, Signalling } from '../config/interworking-schema.js';
 
-/** What a trunk speaks: plain SIP, SIP-I (Q.1912.5), SIP-T (RFC 3372) or SIP with QSIG bodies (RFC 4497). */
-export const SignallingSchema = Type.Union([Type.Literal('sip'), Type.Literal('sip-i'), Type.Literal('sip-t'), Type.Literal('qsig')], {
-  default: 'sip',
-});
-
-/** A trunk's signalling kind. */
-export type Signalling = Static<typeof SignallingSchema>;
-
-/**
- * IAM parameters that cannot be derived from an INVITE. RFC 3398 §7.2.1.1: defaults for what cannot be derived
- * (NCI, TMR, FCI, CPC) must be provisioned (standards.md §1.4).
- */
-export const IsupDefaultsSchema = Type.Object(
-  {
-    /** Calling party's category when the INVITE has no `cpc` (Q.763 §3.11: 10 = ordinary calling subscriber). */
-    cpc: Type.Integer({ minimum: 0, maximum: 255, default: 10 }),
-    /** Transmission medium requirement (Q.763 §3.54: 0 speech, 2 64 kbit/s unrestricted, 3 3.1 kHz audio). */
-    tmr: Type.Integer({ minimum: 0, maximum: 255, default: 3 }),
-    /** User service information octets (Q.763 §3.57, Q.931 bearer capability from octet 3) as hex, e.g. "8090a3". */
-    usi: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{2}){2,}$' })),
-    /**
-     * The trunk's country code (digits, no "+"): `+CC…` numbers with this code go out with nature of address
-     * "national" (RFC 3398 §7.2.1.1 NoA rules); without it every `+` number is "international".
-     */
-    countryCode: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-/** Provisioned IAM defaults of a trunk. */
-export type IsupDefaults = Static<typeof IsupDefaultsSchema>;
-
-/** Which ISUP⇄SIP call-state rules apply: RFC 3398 (default) or ITU-T Q.1912.5 (SIP-I). */
-export const IsupProfileSchema = Type.Union([Type.Literal('rfc3398'), Type.Literal('q1912.5')]);
-
-/** An interworking profile name. */
-export type IsupProfile = Static<typeof IsupProfileSchema>;
-
-/**
- * The properties to spread into `TrunkSchema` (`Type.Object({ ...existing, ...TrunkInterworkingProperties })`).
- * `signalling` has a default, so a trunk without it is plain SIP.
- */
-export const TrunkInterworkingProperties = {
-  /** What the trunk speaks (default `sip`). */
-  signalling: Type.Optional(SignallingSchema),
-  /** IAM defaults toward a SIP-I/SIP-T trunk (ignored for `sip` and `qsig`). */
-  isupDefaults: Type.Optional(IsupDefaultsSchema),
-  /** Call-state profile; absent = derived from `causeProfile` ({@link isupProfileFor}). */
-  isupProfile: Type.Optional(IsupProfileSchema),
-} as const;
-
-/** The same properties as a standalone object schema (for validating the fragment on its own, e.g. in tests). */
-export const TrunkInterworkingSchema = Type.Object(TrunkInterworkingProperties);
-
-/** The interworking part of one trunk's configuration (as validated; every field optional). */
-export type TrunkInterworkingConfig = Static<typeof TrunkInterworkingSchema>;
+// The schema fragment lives in config/ (the configuration layer may not import this one); re-exported here so that
+// interworking code and its tests keep one import site.
+export {
+  IsupDefaultsSchema,
+  IsupProfileSchema,
+  SignallingSchema,
+  TrunkInterworkingProperties,
+  TrunkInterworkingSchema,
+} from '../config/interworking-schema.js';
+export type { IsupDefaults, IsupProfile, Signalling, TrunkInterworkingConfig } from '../config/interworking-schema.js';
 
 /** The built-in IAM defaults: ordinary subscriber, 3.1 kHz audio (the OpenSIPS sip_i defaults, standards.md §1.4). */
 export const DEFAULT_ISUP_DEFAULTS: Readonly<IsupDefaults> = Object.freeze({ cpc: 10, tmr: 3 });
@@ -88,4 +41,21 @@ export function carriesIsup(signalling: Signalling | undefined): boolean {
 export function isupProfileFor(trunk: { readonly isupProfile?: IsupProfile | undefined; readonly causeProfile?: string | undefined }): IsupProfile {
   if (trunk.isupProfile !== undefined) return trunk.isupProfile;
   return trunk.causeProfile !== undefined && trunk.causeProfile.toLowerCase().startsWith('q1912') ? 'q1912.5' : 'rfc3398';
+}
+
+/** A trunk's signalling: its `signalling`, `sip` when absent (TypeBox leaves defaults inside records unfilled). */
+export function signallingOf(trunk: { readonly signalling?: Signalling | undefined } | undefined): Signalling {
+  return trunk?.signalling ?? 'sip';
+}
+
+/** A trunk's IAM defaults: its `isupDefaults` over {@link DEFAULT_ISUP_DEFAULTS}. */
+export function isupDefaultsOf(trunk: { readonly isupDefaults?: Partial<IsupDefaults> | undefined } | undefined): IsupDefaults {
+  const d = trunk?.isupDefaults;
+  if (d === undefined) return DEFAULT_ISUP_DEFAULTS;
+  return {
+    cpc: d.cpc ?? DEFAULT_ISUP_DEFAULTS.cpc,
+    tmr: d.tmr ?? DEFAULT_ISUP_DEFAULTS.tmr,
+    ...(d.usi === undefined ? {} : { usi: d.usi }),
+    ...(d.countryCode === undefined ? {} : { countryCode: d.countryCode }),
+  };
 }

@@ -82,6 +82,15 @@ export abstract class ServerTransactionBase<
     this.sendResponseTo(response, this.source, isRetransmission);
   }
 
+  /**
+   * Terminated: nothing can be re-sent any more, so the responses are released (a call's leg keeps its transaction
+   * object for the whole call; the messages need not stay with it).
+   */
+  protected override onDisposed(): void {
+    this.#lastFinal = undefined;
+    this.#lastProvisional = undefined;
+  }
+
   /** A request retransmission arrived: re-send the most recent provisional response, if any (§17.2.1/§17.2.2). */
   protected resendProvisional(): void {
     this.ctx.onRetransmit('requestReceived');

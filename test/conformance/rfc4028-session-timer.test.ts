@@ -7,10 +7,10 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { serializeSessionExpires } from '../../src/sip/headers/session-expires.js';
 import type { SessionExpires } from '../../src/sip/headers/header-types.js';
+import { ABSOLUTE_MIN_SE, SessionTimerSchema, sessionTimerConfigProblems } from '../../src/config/session-timer-schema.js';
+import type { SessionTimerConfig, SessionTimerSettings } from '../../src/config/session-timer-schema.js';
 import {
-  ABSOLUTE_MIN_SE,
   SESSION_TIMER_CAUSE,
-  SessionTimerSchema,
   answerRefresh,
   buildRefreshRequest,
   expiryDelayMs,
@@ -20,16 +20,13 @@ import {
   onSessionExpired,
   refreshDelayMs,
   retryAfter422,
-  sessionTimerConfigProblems,
   sessionTimerState,
   timerFrom2xx,
 } from '../../src/policy/session-timer.js';
 import type {
   AcceptVerdict,
   RefreshRequestVerdict,
-  SessionTimerConfig,
   SessionTimerRequest,
-  SessionTimerSettings,
   UasSessionTimerVerdict,
 } from '../../src/policy/session-timer.js';
 

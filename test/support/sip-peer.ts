@@ -33,6 +33,8 @@ export interface Received {
   readonly at: number;
   /** True when it repeats a message received before (same transaction, same status). */
   readonly isRetransmission: boolean;
+  /** The datagram as it arrived (for oracles that decode the wire bytes, e.g. tshark). */
+  readonly raw: Buffer;
 }
 
 type Predicate<T> = (m: T) => boolean;
@@ -111,7 +113,7 @@ export class SipPeer {
     const key = txKey(m);
     const isRetransmission = this.#seen.has(key);
     this.#seen.add(key);
-    this.received.push({ message: m, from, at: Date.now(), isRetransmission });
+    this.received.push({ message: m, from, at: Date.now(), isRetransmission, raw: buf });
     if (m.kind === 'request' && isRetransmission) {
       const a = this.#answers.get(key);
       if (a !== undefined) this.#sendTo(a.response, a.to);

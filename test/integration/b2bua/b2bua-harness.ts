@@ -4,9 +4,11 @@
  * as JSON (valid YAML) and loaded through the real loader, so every default and check of src/config applies.
  */
 import { loadConfigText } from '../../../src/config/load.js';
+import type { CallSummary } from '../../../src/b2bua/call-state.js';
 import type { Gateway } from '../../../src/gateway.js';
 import { createGateway } from '../../../src/gateway.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import type { Clock } from '../../../src/util/clock.js';
 import type { SipRequest, SipResponse } from '../../../src/sip/message.js';
 import type { Address } from '../../support/sip-peer.js';
 import { PeerDialog, SipPeer, sdp } from '../../support/sip-peer.js';
@@ -30,6 +32,10 @@ export interface RigOptions {
   readonly callees?: number;
   /** Builds the configuration from the callee peers' ports; default {@link baseConfig}. */
   readonly config?: (calleePorts: readonly number[]) => ConfigObject;
+  /** Every ended call's summary (what the CDR is built from). */
+  readonly onCallEnded?: (summary: CallSummary) => void;
+  /** The gateway's clock (default the system clock): a FakeClock drives session timers in tests. */
+  readonly clock?: Clock;
 }
 
 /** Short timers (T1 100 ms: Timer B/F/H = 6.4 s), caller trunk 127.0.0.1/32, every number to trunk `callee`. */
@@ -54,7 +60,12 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const callees: SipPeer[] = [];
   for (let i = 0; i < (opts.callees ?? 1); i++) callees.push(await SipPeer.open());
   const cfg = (opts.config ?? baseConfig)(callees.map((c) => c.port));
-  const gw = await createGateway({ config: loadConfigText(JSON.stringify(cfg), 'b2bua-test'), logger: silentLogger() });
+  const gw = await createGateway({
+    config: loadConfigText(JSON.stringify(cfg), 'b2bua-test'),
+    logger: silentLogger(),
+    ...(opts.clock === undefined ? {} : { clock: opts.clock }),
+    ...(opts.onCallEnded === undefined ? {} : { onCallEnded: opts.onCallEnded }),
+  });
   const lp = gw.listeningPoints.find((p) => p.protocol === 'udp')!;
   let closing: Promise<void> | undefined;
   return {

@@ -8,7 +8,8 @@ import { SessionRefresh, glareWaitMs } from '../../../src/dialog/session-refresh
 import type { RefreshResult, SessionExpiryReason, SessionRefreshOptions } from '../../../src/dialog/session-refresh.js';
 import { isTandemError } from '../../../src/errors/tandem-error.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import type { RefreshRequestVerdict, SessionTimerConfig, SessionTimerState } from '../../../src/policy/session-timer.js';
+import type { SessionTimerConfig } from '../../../src/config/session-timer-schema.js';
+import type { RefreshRequestVerdict, SessionTimerState } from '../../../src/policy/session-timer.js';
 import { sessionTimerState } from '../../../src/policy/session-timer.js';
 import { NO_PARAMS } from '../../../src/sip/params.js';
 import { FakeClock } from '../../support/fake-clock.js';
