@@ -11,6 +11,7 @@
 import { randomInt } from 'node:crypto';
 import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import { Dialog } from '../dialog/dialog.js';
+import { lazyChild } from '../observability/logger.js';
 import type { AcceptVerdict } from '../policy/session-timer.js';
 import type { HeaderField } from '../sip/header-list.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
@@ -62,7 +63,7 @@ export class InboundLeg extends Leg {
     emit: (e: LegEvent) => void,
     sessionTimer: { readonly config: SessionTimerConfig; readonly verdict: AcceptVerdict },
   ) {
-    super(ctx, ctx.logger.child({ leg: 'in', callId: invite.headers.getRaw('Call-ID') }), emit, sessionTimer.config);
+    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId: invite.callId })), emit, sessionTimer.config);
     this.ist = ist;
     this.invite = invite;
     this.source = source;

@@ -17,6 +17,7 @@
 import { randomInt } from 'node:crypto';
 import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import { Dialog } from '../dialog/dialog.js';
+import { lazyChild } from '../observability/logger.js';
 import { minSEOf, requestTimerFields, sessionExpiresOf } from '../dialog/session-timer-headers.js';
 import { initialRequestTimer, retryAfter422, timerFrom2xx } from '../policy/session-timer.js';
 import type { RequestTimerHeaders } from '../policy/session-timer.js';
@@ -85,7 +86,7 @@ export class OutboundLeg extends Leg {
   readonly #emitOut: (e: OutboundEvent) => void;
 
   constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, emit: (e: OutboundEvent) => void) {
-    super(ctx, ctx.logger.child({ leg: 'out', trunk }), emit, init.sessionTimer);
+    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'out', trunk, callId: this.callId })), emit, init.sessionTimer);
     this.#emitOut = emit;
     this.trunk = trunk;
     this.endpoint = endpoint;

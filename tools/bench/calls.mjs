@@ -131,7 +131,9 @@ const tandem = await ramp('SIPp → Tandem → SIPp', async (uasPort) => {
 let memory;
 if (process.env.BENCH_SKIP_MEMORY !== '1') {
   const uasPort = ++portSeq;
-  const holdMs = Math.ceil((CONCURRENT / HOLD_RATE) * 1000) + 15000;
+  // Calls are held past the transactions' own end (Timer L/M, 64·T1 = 32 s after each 2xx), so the figure can be
+  // read twice: while the newest calls' transactions still run, and at steady state (established calls only).
+  const holdMs = Math.ceil((CONCURRENT / HOLD_RATE) * 1000) + 60000;
   const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(CONCURRENT), '-timeout', `${holdMs / 1000 + 60}s`]);
   const t = await startTandem(uasPort);
   await new Promise((r) => setTimeout(r, 1000));
@@ -139,12 +141,15 @@ if (process.env.BENCH_SKIP_MEMORY !== '1') {
   const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(CONCURRENT), '-r', String(HOLD_RATE), '-d', String(holdMs), '-l', String(CONCURRENT + 100), '-timeout', `${holdMs / 1000 + 60}s`, '-max_recv_loops', '10000', `127.0.0.1:${t.port}`]);
   await new Promise((r) => setTimeout(r, (CONCURRENT / HOLD_RATE) * 1000 + 5000));
   const held = rssKb(t.proc.pid);
+  await new Promise((r) => setTimeout(r, 35000));
+  const steady = rssKb(t.proc.pid);
   uac.proc.kill('SIGINT');
   uas.proc.kill('SIGINT');
   await Promise.all([uac.done, uas.done]);
   t.proc.kill('SIGKILL');
-  memory = { calls: CONCURRENT, idleMb: idle / 1024, heldMb: held / 1024, perCallKb: (held - idle) / CONCURRENT };
-  console.log(`memory: ${CONCURRENT} established calls: RSS ${(idle / 1024).toFixed(0)} MB idle → ${(held / 1024).toFixed(0)} MB, ${memory.perCallKb.toFixed(1)} KB per call (target ≤ 10 KB)`);
+  memory = { calls: CONCURRENT, idleMb: idle / 1024, heldMb: held / 1024, perCallKb: (held - idle) / CONCURRENT, steadyMb: steady / 1024, steadyPerCallKb: (steady - idle) / CONCURRENT };
+  console.log(`memory: ${CONCURRENT} calls, 5 s after the last was set up: RSS ${(idle / 1024).toFixed(0)} MB idle → ${(held / 1024).toFixed(0)} MB, ${memory.perCallKb.toFixed(1)} KB per call`);
+  console.log(`memory: ${CONCURRENT} established calls, 40 s later (transactions ended): RSS ${(steady / 1024).toFixed(0)} MB, ${memory.steadyPerCallKb.toFixed(1)} KB per call (target ≤ 10 KB)`);
 }
 
 const b = baseline.best?.rate ?? 0;
