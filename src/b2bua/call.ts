@@ -36,6 +36,7 @@ import type { CallAttempt, CallState, CallSummary, ReleaseReason, ReleasedBy } f
 import { InboundLeg } from './inbound-leg.js';
 import type { Leg, LegEvent } from './leg.js';
 import { safeReasons } from './leg.js';
+import type { MediaAuthRequirement } from './leg.js';
 import type { LegContext } from './leg-context.js';
 import type { OutboundEvent } from './outbound-leg.js';
 import { CallInterworking } from './call-interworking.js';
@@ -112,10 +113,8 @@ export class Call {
       invite,
       ...(deps.classified === undefined ? {} : { classified: deps.classified }),
     });
-    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e), {
-      config: sessionTimerOf(deps.config.trunks[ingressTrunk]),
-      verdict: inboundTimer,
-    });
+    const timer = { config: sessionTimerOf(deps.config.trunks[ingressTrunk]), verdict: inboundTimer };
+    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e), timer, this.#mediaAuthOf(ingressTrunk));
     this.id = `${this.inbound.localTag}`;
   }
 
@@ -216,6 +215,7 @@ export class Call {
         allow: this.#deps.allow,
         supported: ['100rel'],
         sessionTimer: sessionTimerOf(t),
+        mediaAuth: this.#mediaAuthOf(trunk),
       },
       (e) => this.#onOutbound(leg, e),
     );
@@ -254,6 +254,12 @@ export class Call {
   /** BYE on `leg`, with a body when the trunk takes one (a REL toward SIP-I/SIP-T, RFC 3398 §8). */
   #bye(leg: Leg, lines: readonly HeaderField[], body: OutgoingMessageBody | undefined): Promise<void> {
     return leg.bye(lines, body);
+  }
+
+  /** RFC 3313: a trunk in `require` mode checks the offers it sends inside the dialog as well (issue 6). */
+  #mediaAuthOf(trunk: string): MediaAuthRequirement | undefined {
+    const ma = this.#deps.config.trunks[trunk]?.mediaAuthorization;
+    return ma?.mode === 'require' && ma.key !== undefined ? { key: ma.key, called: this.called } : undefined;
   }
 
   /** RFC 3313: a fresh token for this call toward a trunk in `issue` mode (tokens never cross legs). */

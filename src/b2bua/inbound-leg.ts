@@ -22,7 +22,7 @@ import type { Endpoint, Source } from '../transport/transport.js';
 import { isReliable } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { newTag } from '../util/ids.js';
-import type { LegEvent, MessageBody } from './leg.js';
+import type { LegEvent, MediaAuthRequirement, MessageBody } from './leg.js';
 import { Leg } from './leg.js';
 import type { LegContext } from './leg-context.js';
 
@@ -62,8 +62,9 @@ export class InboundLeg extends Leg {
     source: Source,
     emit: (e: LegEvent) => void,
     sessionTimer: { readonly config: SessionTimerConfig; readonly verdict: AcceptVerdict },
+    mediaAuth?: MediaAuthRequirement,
   ) {
-    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId: invite.callId })), emit, sessionTimer.config);
+    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId: invite.callId })), emit, sessionTimer.config, mediaAuth);
     this.ist = ist;
     this.invite = invite;
     this.source = source;

@@ -21,6 +21,7 @@
  */
 import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import type { Dialog, RequestOptions } from '../dialog/dialog.js';
+import { checkInbound } from '../dialog/media-auth-check.js';
 import { SessionRefresh } from '../dialog/session-refresh.js';
 import type { RefreshResult, SessionExpiryReason } from '../dialog/session-refresh.js';
 import { applyUasTimerHeaders, minSEOf, requestTimerFields, sessionExpiresOf, sessionTimerRequestOf } from '../dialog/session-timer-headers.js';
@@ -50,6 +51,12 @@ export type LegEvent =
   | { readonly type: 'bye'; readonly request: SipRequest; readonly reasons: readonly ReasonValue[] }
   /** RFC 4028 §10: the session of this leg expired (the peer never refreshed, or Tandem's refresh failed). */
   | { readonly type: 'sessionExpired'; readonly reason: SessionExpiryReason; readonly detail: string };
+
+/** RFC 3313 `require` mode of a leg's trunk: the key and the called number tokens are bound to. */
+export interface MediaAuthRequirement {
+  readonly key: string;
+  readonly called: string;
+}
 
 /** A body a leg sends with its own headers (Content-Disposition and the like), e.g. an ISUP REL (issue 5). */
 export interface MessageBody {
@@ -99,11 +106,21 @@ export abstract class Leg implements DialogOwner {
   /** Methods in the peer's Allow (undefined: it sent none). */
   #peerAllow: readonly string[] | undefined;
 
-  protected constructor(ctx: LegContext, log: Logger, emit: (event: LegEvent) => void, sessionTimer: SessionTimerConfig) {
+  /** RFC 3313 `require` on this leg's trunk: offers the peer sends in the dialog need a token for `called`. */
+  readonly #mediaAuth: MediaAuthRequirement | undefined;
+
+  protected constructor(
+    ctx: LegContext,
+    log: Logger,
+    emit: (event: LegEvent) => void,
+    sessionTimer: SessionTimerConfig,
+    mediaAuth: MediaAuthRequirement | undefined,
+  ) {
     this.ctx = ctx;
     this.log = log;
     this.emit = emit;
     this.sessionTimer = sessionTimer;
+    this.#mediaAuth = mediaAuth;
   }
 
   /** Tandem's role in this leg's dialog: UAS on the inbound leg, UAC on the outbound one. */
@@ -151,6 +168,14 @@ export abstract class Leg implements DialogOwner {
     }
     // §12.2.2: lower CSeq than the last → 500.
     if (!d.acceptRemoteSeq(request)) return this.reply(tx, request, 500, [{ name: 'Retry-After', value: '1' }]);
+    // RFC 3313 §5 (issue 6): on a `require` trunk an offer in a re-INVITE, UPDATE or PRACK needs a valid token too.
+    if (this.#mediaAuth !== undefined && request.body.length > 0 && (request.method === 'INVITE' || request.method === 'UPDATE' || request.method === 'PRACK')) {
+      const v = checkInbound({ mode: 'require', key: this.#mediaAuth.key, called: this.#mediaAuth.called, headers: request.headers, now: this.ctx.clock.wallNow() });
+      if (!v.ok) {
+        this.log.info({ method: request.method, why: v.text }, 'in-dialog offer refused: media authorization');
+        return this.reply(tx, request, 403, v.headers, `Forbidden (${v.text.slice(0, 120)})`);
+      }
+    }
     switch (request.method) {
       case 'BYE':
         // §15.1.2: the UAS answers 200 and the session ends.

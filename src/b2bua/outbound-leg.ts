@@ -32,7 +32,7 @@ import { NumericResolver } from '../transport/resolver.js';
 import type { Endpoint } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { newBranch, newCallId, newTag } from '../util/ids.js';
-import type { LegEvent } from './leg.js';
+import type { LegEvent, MediaAuthRequirement } from './leg.js';
 import { Leg } from './leg.js';
 import type { LegContext } from './leg-context.js';
 
@@ -60,6 +60,8 @@ export interface OutboundInit {
   readonly supported: readonly string[];
   /** The egress trunk's `sessionTimer` setting. */
   readonly sessionTimer: SessionTimerConfig;
+  /** The egress trunk is in RFC 3313 `require` mode: offers from it in the dialog need a token. */
+  readonly mediaAuth?: MediaAuthRequirement | undefined;
 }
 
 /** RFC 4028 §7.3 retries after 422 on one attempt: each must ask for more than the last, so two suffice. */
@@ -86,7 +88,7 @@ export class OutboundLeg extends Leg {
   readonly #emitOut: (e: OutboundEvent) => void;
 
   constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, emit: (e: OutboundEvent) => void) {
-    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'out', trunk, callId: this.callId })), emit, init.sessionTimer);
+    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'out', trunk, callId: this.callId })), emit, init.sessionTimer, init.mediaAuth);
     this.#emitOut = emit;
     this.trunk = trunk;
     this.endpoint = endpoint;
