@@ -281,7 +281,6 @@ export class B2bua implements CoreHandler, DialogRegistry {
     this.#countState(call.state, 1);
     this.#byInvite.set(tx, call);
     this.#scopes.set(call, scopes);
-    tx.on('terminated', () => this.#byInvite.delete(tx));
     this.#metrics.inc('tandem_calls_total', 'Calls admitted, by ingress trunk', { trunk: ingress });
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);
     call.start();

@@ -88,6 +88,10 @@ export abstract class Leg implements DialogOwner {
    */
   #lastAck: SipRequest | undefined;
   #lastAckTarget: Endpoint | undefined;
+  /** Lets go of {@link Leg.#lastAck} 64·T1 after it was sent. */
+  #lastAckTimer: TimerHandle | undefined;
+  /** What answers for this dialog in the registry once the leg is closed (see {@link EndedDialog}). */
+  protected standIn: EndedDialog | undefined;
   /** Our pending outgoing re-INVITE, and the peer's pending incoming one (§14). */
   protected clientInvite: InviteClientTransaction | undefined;
   protected serverInvite: ServerTransaction | undefined;
@@ -385,8 +389,10 @@ export abstract class Leg implements DialogOwner {
     ack.headers.setRaw('User-Agent', this.ctx.userAgent);
     if (body !== undefined && body.length > 0) this.#noteSdp(body, contentType);
     this.#lastAck = ack;
-    this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
-      if (this.#lastAck === ack) this.#lastAck = undefined;
+    this.#lastAckTimer?.cancel();
+    this.#lastAckTimer = this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
+      this.#lastAckTimer = undefined;
+      this.#lastAck = undefined;
     });
     this.#sendAck(ack);
   }
@@ -557,13 +563,16 @@ export abstract class Leg implements DialogOwner {
     this.#pending2xx.clear();
     this.#refresh?.close();
     this.#uasTimers.clear();
+    this.#lastAckTimer?.cancel();
+    this.#lastAckTimer = undefined;
     this.dialog?.terminate();
     if (this.#registered !== undefined) {
       const { callId, tag } = this.#registered;
       const registry = this.ctx.registry;
       // Retransmitted 2xx, ACKs and requests still find the dialog for 64·T1 (the longest retransmission span) —
       // through a small stand-in, so the leg and its call are freed at once.
-      registry.register(callId, tag, new EndedDialog(this.ctx.transactions, this.ctx.userAgent, this.#lastAck, this.#lastAckTarget));
+      this.standIn = new EndedDialog(this.ctx.transactions, this.ctx.userAgent, this.#lastAck, this.#lastAckTarget);
+      registry.register(callId, tag, this.standIn);
       this.ctx.clock.setTimer(64 * this.ctx.t1, () => registry.unregister(callId, tag));
     }
   }
@@ -573,7 +582,7 @@ export abstract class Leg implements DialogOwner {
  * What stays registered for a closed leg's dialog during 64·T1: a retransmitted 2xx to our INVITE is ACKed again
  * (§13.2.2.4), an ACK is absorbed, any other request gets 481 (§12.2.2: the dialog is gone).
  */
-class EndedDialog implements DialogOwner {
+export class EndedDialog implements DialogOwner {
   readonly #transactions: LegContext['transactions'];
   readonly #userAgent: string;
   readonly #ack: SipRequest | undefined;
