@@ -34,18 +34,14 @@ import { serializeAccept, serializeMediaType } from '../sip/headers/content-type
 import type { NameAddr } from '../sip/headers/header-types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { reasonPhrase } from '../sip/status.js';
+import type { MessageBody } from './leg.js';
 
 /** A received ISUP / QSIG part (the b2bua layer does not import codecs/: the types come through interworking/). */
 type SignalPart = NonNullable<BodyClassification['isup']>;
 type QsigPart = NonNullable<BodyClassification['qsig']>;
 
 /** A body to send and the headers that describe it beyond Content-Type (Content-Disposition of a lone signal part). */
-export interface OutgoingMessageBody {
-  readonly body: Buffer;
-  /** The Content-Type value, serialized. */
-  readonly contentType: string;
-  readonly headers: readonly HeaderField[];
-}
+export type OutgoingMessageBody = MessageBody;
 
 /** What an INVITE body check at the door decides (b2bua.ts, before any Call exists). */
 export type InviteBodyVerdict =
