@@ -24,12 +24,11 @@ import type { Dialog, RequestOptions } from '../dialog/dialog.js';
 import { checkInbound } from '../dialog/media-auth-check.js';
 import { SessionRefresh } from '../dialog/session-refresh.js';
 import type { RefreshResult, SessionExpiryReason } from '../dialog/session-refresh.js';
-import { applyUasTimerHeaders, minSEOf, requestTimerFields, sessionExpiresOf, sessionTimerRequestOf } from '../dialog/session-timer-headers.js';
+import { applyUasTimerHeaders, minSEOf, requestTimerFields, sessionExpiresOf, sessionTimerRequestOf, timerRefusal } from '../dialog/session-timer-headers.js';
 import { classifyBody } from '../interworking/body-parts.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerRefresh, timerFrom2xx } from '../policy/session-timer.js';
-import { timerRefusal } from '../dialog/session-timer-headers.js';
 import type { AcceptVerdict, RefreshRequestVerdict, SessionTimerState } from '../policy/session-timer.js';
 import { createResponse } from '../sip/build.js';
 import type { HeaderField } from '../sip/header-list.js';
@@ -149,11 +148,6 @@ export abstract class Leg implements DialogOwner {
   /** The session timer in force on this leg (RFC 4028), or null for none. */
   get sessionTimerState(): SessionTimerState | null {
     return this.#refresh?.timer ?? null;
-  }
-
-  /** The state of this leg's session-timer machine ('Idle' before any 2xx). */
-  get sessionRefreshState(): SessionRefresh['state'] {
-    return this.#refresh?.state ?? 'Idle';
   }
 
   protected register(callId: string, localTag: string): void {
@@ -278,7 +272,7 @@ export abstract class Leg implements DialogOwner {
         this.#uasTimers.delete(response.cseq.seq);
         if (response.status < 300) {
           applyUasTimerHeaders(response.headers, v);
-          this.#armTimer(v.timer);
+          this.armSessionTimer(v.timer);
         }
       }
     }
@@ -465,10 +459,6 @@ export abstract class Leg implements DialogOwner {
    * machine, or move its expiry (§10).
    */
   protected armSessionTimer(timer: SessionTimerState | null): void {
-    this.#armTimer(timer);
-  }
-
-  #armTimer(timer: SessionTimerState | null): void {
     if (this.closed || this.sessionTimer === 'off') return;
     let r = this.#refresh;
     if (r === undefined) {
