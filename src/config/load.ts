@@ -16,6 +16,7 @@ import { parseListenUrl } from '../transport/listen-url.js';
 import { parseCidr } from './cidr.js';
 import type { TandemConfig } from './schema.js';
 import { ConfigSchema } from './schema.js';
+import { MediaAuthorizationSchema } from './media-auth-schema.js';
 import { SessionTimerSettingsSchema, sessionTimerConfigProblems } from './session-timer-schema.js';
 
 /** The frozen, validated configuration every layer receives. */
@@ -111,12 +112,17 @@ function* precise(errors: Iterable<ValueError>): Generator<ValueError> {
   }
 }
 
-/** TypeBox fills no defaults inside Record values: a trunk's `sessionTimer: { expires: 600 }` gets the rest here. */
+/**
+ * TypeBox fills no defaults inside Record values: a trunk's `sessionTimer: { expires: 600 }` or
+ * `mediaAuthorization: { mode: issue, key: … }` gets the rest here.
+ */
 function fillTrunkDefaults(value: unknown): void {
   const trunks = (value as { trunks?: unknown }).trunks;
   if (typeof trunks !== 'object' || trunks === null) return;
   for (const t of Object.values(trunks as Record<string, unknown>)) {
     if (typeof t !== 'object' || t === null) continue;
+    const ma = (t as { mediaAuthorization?: unknown }).mediaAuthorization;
+    if (typeof ma === 'object' && ma !== null && !Array.isArray(ma)) (t as { mediaAuthorization: unknown }).mediaAuthorization = Value.Default(MediaAuthorizationSchema, ma);
     const st = (t as { sessionTimer?: unknown }).sessionTimer;
     if (typeof st === 'object' && st !== null && !Array.isArray(st)) (t as { sessionTimer: unknown }).sessionTimer = Value.Default(SessionTimerSettingsSchema, st);
   }

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { CdrConfigSchema } from './cdr-schema.js';
 import { TrunkInterworkingProperties } from './interworking-schema.js';
+import { MediaAuthorizationSchema } from './media-auth-schema.js';
 import { SessionTimerSchema } from './session-timer-schema.js';
 
 const Seconds = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
@@ -43,25 +44,16 @@ export const TrunkSchema = Type.Object(
      */
     ...TrunkInterworkingProperties,
     /**
-     * RFC 3313 P-Media-Authorization tokens (format: src/policy/README.md). `require`: INVITEs from this trunk need a
-     * valid token (else 403 with a Warning saying why); `issue`: Tandem puts a fresh token in the INVITE toward this
-     * trunk and in 18x/2xx toward a caller on it. Default off.
-     */
-    /**
      * RFC 4028 session timers on this trunk's legs: `{ expires, minSE, refresh, defaultRefresher }` (each defaulted:
      * 1800 s, 90 s, auto, uas) or `off`. Omitted: on with the defaults.
      */
     sessionTimer: Type.Optional(SessionTimerSchema),
-    mediaAuthorization: Type.Optional(
-      Type.Object(
-        {
-          mode: Type.Union([Type.Literal('off'), Type.Literal('require'), Type.Literal('issue')]),
-          key: Type.Optional(Type.String({ pattern: '^(?:[0-9a-fA-F]{2}){16,1024}$' })),
-          ttl: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    /**
+     * RFC 3313 P-Media-Authorization tokens (format: src/policy/README.md). `require`: INVITEs (and offers inside the
+     * dialog) from this trunk need a valid token (else 403 with a Warning saying why); `issue`: Tandem puts a fresh
+     * token in the INVITE toward this trunk and in 18x/2xx toward a caller on it. Default off.
+     */
+    mediaAuthorization: Type.Optional(MediaAuthorizationSchema),
   },
   { additionalProperties: false },
 );

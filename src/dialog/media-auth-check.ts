@@ -12,8 +12,10 @@
  * @packageDocumentation
  */
 import { TandemError } from '../errors/tandem-error.js';
-import type { MediaAuthFailureReason, MediaAuthorizationConfig } from '../policy/media-authorization.js';
-import { DEFAULT_TTL_SECONDS, checkRequestTokens, issueToken, parseKey } from '../policy/media-authorization.js';
+import { DEFAULT_TTL_SECONDS } from '../config/media-auth-schema.js';
+import type { MediaAuthorizationConfig } from '../config/media-auth-schema.js';
+import type { MediaAuthFailureReason } from '../policy/media-authorization.js';
+import { checkRequestTokens, issueToken, parseKey } from '../policy/media-authorization.js';
 import type { HeaderField, HeaderList } from '../sip/header-list.js';
 import { canonicalHeaderName } from '../sip/headers/registry.js';
 import { serializeWarningValue } from '../sip/headers/warning.js';

@@ -8,7 +8,8 @@
  * @packageDocumentation
  */
 import { TandemError } from '../errors/tandem-error.js';
-import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MediaAuthError, issueToken, parseKey, verifyToken } from './media-authorization.js';
+import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS } from '../config/media-auth-schema.js';
+import { MediaAuthError, issueToken, parseKey, verifyToken } from './media-authorization.js';
 
 /** Options of `media-auth issue`. */
 export interface MediaAuthIssueOptions {

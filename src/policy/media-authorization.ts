@@ -21,9 +21,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc3313
  * @packageDocumentation
  */
+import { MAX_TTL_SECONDS } from '../config/media-auth-schema.js';
+import type { MediaAuthorizationConfig } from '../config/media-auth-schema.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
-import type { Static } from '@sinclair/typebox';
 import { TandemError } from '../errors/tandem-error.js';
 
 /** The token version this Tandem writes and reads. */
@@ -34,10 +34,6 @@ export const TOKEN_BYTES = 1 + 4 + 16 + 32;
 export const MIN_KEY_BYTES = 16;
 /** Longest key accepted (bytes); longer input is surely a mistake. */
 export const MAX_KEY_BYTES = 1024;
-/** Default token lifetime, seconds. */
-export const DEFAULT_TTL_SECONDS = 300;
-/** Longest token lifetime, seconds (7 days). */
-export const MAX_TTL_SECONDS = 604_800;
 
 const BINDING_BYTES = 16;
 const SIGNED_BYTES = 1 + 4 + BINDING_BYTES;
@@ -50,24 +46,6 @@ const MAX_TOKEN_CHARS = 1024;
 // Config
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * Per-trunk P-Media-Authorization policy:
- * - `off` (default): tokens are neither required nor issued (and, at a trust boundary, not passed on);
- * - `require`: an INVITE from this trunk must carry a token that verifies with `key` for its called number;
- * - `issue`: Tandem puts a fresh token (lifetime `ttl`) on INVITEs it sends to this trunk.
- * `key` (hex, at least 32 digits = 16 bytes) is required unless mode is `off`: see {@link mediaAuthorizationConfigProblems}.
- */
-export const MediaAuthorizationSchema = Type.Object(
-  {
-    mode: Type.Union([Type.Literal('off'), Type.Literal('require'), Type.Literal('issue')], { default: 'off' }),
-    key: Type.Optional(Type.String({ pattern: '^(?:[0-9a-fA-F]{2}){16,1024}$', description: 'HMAC key as hex, at least 16 bytes' })),
-    ttl: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, default: DEFAULT_TTL_SECONDS, description: 'token lifetime, seconds' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-/** {@link MediaAuthorizationSchema} as a type. */
-export type MediaAuthorizationConfig = Readonly<Static<typeof MediaAuthorizationSchema>>;
 
 /**
  * Cross-field checks the schema cannot express.

@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_TTL_SECONDS, TOKEN_BYTES, issueToken, verifyToken } from '../../../src/policy/media-authorization.js';
+import { MAX_TTL_SECONDS } from '../../../src/config/media-auth-schema.js';
+import { TOKEN_BYTES, issueToken, verifyToken } from '../../../src/policy/media-authorization.js';
 
 const keyArb = fc.uint8Array({ minLength: 16, maxLength: 64 }).map((a) => Buffer.from(a));
 const numberArb = fc

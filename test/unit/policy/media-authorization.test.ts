@@ -3,6 +3,7 @@
  * reason, the key rules, several tokens in one request, the config schema, and the README worked example byte for
  * byte.
  */
+import { MediaAuthorizationSchema } from '../../../src/config/media-auth-schema.js';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
@@ -11,7 +12,6 @@ import { isTandemError } from '../../../src/errors/tandem-error.js';
 import {
   MIN_KEY_BYTES,
   MediaAuthKeyError,
-  MediaAuthorizationSchema,
   TOKEN_BYTES,
   checkRequestTokens,
   issueToken,
