@@ -42,6 +42,11 @@ export function withoutParam(params: Params, name: string): Params {
 /** `;a=b;c` form. */
 export function formatParams(params: Params): string {
   let s = '';
-  for (const [k, v] of params) s += v === null ? `;${k}` : `;${k}=${v}`;
+  // Indexed loop: destructuring each pair in a for-of goes through the iterator protocol when not optimized away.
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    const v = p[1];
+    s += v === null ? ';' + p[0] : ';' + p[0] + '=' + v;
+  }
   return s;
 }

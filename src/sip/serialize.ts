@@ -1,4 +1,6 @@
+import { CANONICAL_HEADER_NAMES } from './headers/registry.js';
 import type { SipMessage } from './message.js';
+import { SIP_VERSION } from './message.js';
 import { formatUri } from './uri/parse-uri.js';
 
 /**
@@ -13,6 +15,14 @@ let slabUsed = 0;
 
 // Hot path: an imported binding copied into a module constant once (see parser/parse-message.ts).
 const uriText = formatUri;
+const VERSION = SIP_VERSION;
+const VERSION_SUFFIX = ` ${SIP_VERSION}`;
+
+/**
+ * `CRLF name ": "` for every known header name, built once: one string node per line instead of two. Other names
+ * are concatenated per message (the table never grows, whatever names arrive).
+ */
+const LINE_STARTS: ReadonlyMap<string, string> = new Map(CANONICAL_HEADER_NAMES.map((n) => [n, `\r\n${n}: `]));
 
 /**
  * SipMessage → bytes (RFC 3261 §7). Headers are written in their stored order; Content-Length is always written
@@ -20,23 +30,25 @@ const uriText = formatUri;
  */
 export function serializeMessage(message: SipMessage): Buffer {
   const body = message.body;
+  // Each line's CRLF is written with the next line's name (`CRLF name ": "`, one string): the head is built as a tree
+  // of string nodes and flattened when it is written, at a cost per node.
   let head =
     message.kind === 'request'
-      ? `${message.method} ${uriText(message.uri)} ${message.version}\r\n`
-      : `SIP/2.0 ${message.status} ${message.reason}\r\n`;
+      ? message.method + ' ' + uriText(message.uri) + (message.version === VERSION ? VERSION_SUFFIX : ' ' + message.version)
+      : `SIP/2.0 ${message.status} ${message.reason}`;
   let wroteLength = false;
   const fields = message.headers.fields;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     if (f.name === 'Content-Length') {
-      if (!wroteLength) head += `Content-Length: ${body.length}\r\n`;
+      if (!wroteLength) head += '\r\nContent-Length: ' + String(body.length);
       wroteLength = true;
       continue;
     }
-    head += `${f.name}: ${f.value}\r\n`;
+    head += (LINE_STARTS.get(f.name) ?? '\r\n' + f.name + ': ') + f.value;
   }
-  if (!wroteLength) head += `Content-Length: ${body.length}\r\n`;
-  head += '\r\n';
+  if (!wroteLength) head += '\r\nContent-Length: ' + String(body.length);
+  head += '\r\n\r\n';
   // A JavaScript string of n code units is at most 3n bytes of UTF-8 (a lone surrogate becomes U+FFFD, 3 bytes).
   const maxLen = head.length * 3 + body.length;
   if (maxLen <= SLAB_SIZE / 2) {
@@ -46,7 +58,8 @@ export function serializeMessage(message: SipMessage): Buffer {
     }
     const start = slabUsed;
     const headLen = slab.write(head, start, 'utf8');
-    if (body.length > 0) body.copy(slab, start + headLen);
+    // TypedArray#set copies with one memmove; Buffer#copy builds a view of the source first.
+    if (body.length > 0) slab.set(body, start + headLen);
     const end = start + headLen + body.length;
     // Next message 8-byte aligned, as in Node's pool.
     slabUsed = (end + 7) & ~7;

@@ -112,10 +112,22 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
   const c = s.peek();
   let lt = -1;
   if (c === C.Quote) {
-    const e = quotedEnd(t, s.pos, s.end);
+    // quotedEnd, noting whether there is a quoted-pair to resolve.
+    let e = -1;
+    let hasPair = false;
+    for (let i = s.pos + 1; i < s.end; i++) {
+      const d = t.charCodeAt(i);
+      if (d === C.Quote) {
+        e = i + 1;
+        break;
+      }
+      if (d === C.Backslash) {
+        hasPair = true;
+        i++;
+      }
+    }
     if (e < 0) fail('unterminated quoted-string in display name');
-    const inner = t.slice(s.pos + 1, e - 1);
-    displayName = inner.indexOf('\\') < 0 ? inner : unquote(t.slice(s.pos, e));
+    displayName = hasPair ? unquote(t.slice(s.pos, e)) : t.slice(s.pos + 1, e - 1);
     s.pos = e;
     s.skipWs();
     if (s.peek() !== C.Lt) fail(`expected "<" after the quoted display name but found ${describeChar(s.peek())}`);
@@ -191,7 +203,11 @@ function readNameAddr(s: Scanner, header: string, fail: Fail, isNameAddrRequired
       // tag-param = "tag" EQUAL token
       if (s.valueStart < 0 || t.charCodeAt(s.valueStart) === C.Quote) isBadTag = true;
       else tag = t.slice(s.valueStart, s.valueEnd);
-    } else (rest ??= []).push([s.paramName(), s.paramValue()]);
+    } else {
+      const p: Param = [s.paramName(), s.paramValue()];
+      if (rest === undefined) rest = [p];
+      else rest.push(p);
+    }
   }
   if (isBadTag) fail('tag parameter must be a token');
   if (rest !== undefined) params = rest;
@@ -236,12 +252,13 @@ export function parseNameAddr(value: string, header = 'From'): NameAddr {
 
 function readList(value: string, start: number, end: number, header: string, fail: Fail, isNameAddrRequired: boolean): NameAddr[] {
   const s = new Cursor(value, start, end);
-  const out: NameAddr[] = [];
+  // Created with its first element: an array literal is sized to fit, `[]` plus push reserves 16 slots.
+  const out: NameAddr[] = [readNameAddr(s, header, fail, isNameAddrRequired)];
   for (;;) {
-    out.push(readNameAddr(s, header, fail, isNameAddrRequired));
     s.skipWs();
     if (s.isAtEnd) return out;
     if (!s.eat(C.Comma)) fail(`unexpected ${describeChar(s.peek())} after a ${header} value`);
+    out.push(readNameAddr(s, header, fail, isNameAddrRequired));
   }
 }
 

@@ -8,6 +8,9 @@ import { SipHeaderError } from '../errors.js';
 import { UINT32_MAX, describeChar, parseDigits } from '../parser/scanner.js';
 import type { HeaderDef } from './header-types.js';
 
+// Hot path: an imported binding read per call, copied into a module constant once (see parser/parse-message.ts).
+const MAX32 = UINT32_MAX;
+
 /** Spoken form of a maximum in error messages. */
 function maxText(max: number): string {
   return max === UINT32_MAX ? '2^32-1' : String(max);
@@ -78,7 +81,7 @@ export const CONTENT_LENGTH_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 3261 §20.14',
   parse: parseContentLength,
-  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Content-Length', 'length', UINT32_MAX),
+  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Content-Length', 'length', MAX32),
   serialize: serializeUnsigned,
 };
 
@@ -88,6 +91,6 @@ export const EXPIRES_DEF: HeaderDef<number> = {
   isList: false,
   rfc: 'RFC 3261 §20.19',
   parse: parseExpires,
-  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Expires', 'delta-seconds', UINT32_MAX),
+  parseIn: (t, start, end) => parseUnsignedIn(t, start, end, 'Expires', 'delta-seconds', MAX32),
   serialize: serializeUnsigned,
 };

@@ -110,6 +110,9 @@ const KNOWN_NAMES: readonly string[] = [
   'User-to-User', 'WWW-Authenticate', 'X-Asserted-Identity',
 ];
 
+/** @internal Every canonical header name Tandem knows: the typed headers and {@link KNOWN_NAMES}. */
+export const CANONICAL_HEADER_NAMES: readonly string[] = [...Object.keys(HEADER_REGISTRY), ...KNOWN_NAMES];
+
 /** lower-case name, compact letter or exact canonical spelling → canonical name. */
 const CANONICAL: ReadonlyMap<string, string> = (() => {
   const m = new Map<string, string>();

@@ -152,7 +152,11 @@ function readVia(s: Scanner): Via {
       const n = v === null || !isDigits(v) || v.length > 3 ? -1 : parseDigits(v, 255);
       if (n < 0) problem ??= `ttl ${v ?? ''} is not a number 0-255`;
       else if (problem === undefined) via.ttl = n;
-    } else (rest ??= []).push([s.paramName(), s.paramValue()]);
+    } else {
+      const p: Param = [s.paramName(), s.paramValue()];
+      if (rest === undefined) rest = [p];
+      else rest.push(p);
+    }
   }
   if (problem !== undefined) fail(problem);
   if (rest !== undefined) via.params = rest;
@@ -171,12 +175,13 @@ export function parseVia(value: string): Via[] {
 /** {@link parseVia} of `text[start, end)` (HeaderDef.parseIn). */
 export function parseViaIn(text: string, start: number, end: number): Via[] {
   const s = new Cursor(text, start, end);
-  const out: Via[] = [];
+  // Created with its first element: an array literal is sized to fit, `[]` plus push reserves 16 slots.
+  const out: Via[] = [readVia(s)];
   for (;;) {
-    out.push(readVia(s));
     s.skipWs();
     if (s.isAtEnd) return out;
     if (!s.eat(C.Comma)) fail(`unexpected ${describeChar(s.peek())} after via-parm`);
+    out.push(readVia(s));
   }
 }
 

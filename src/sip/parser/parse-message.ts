@@ -21,8 +21,8 @@ import {
 import type { SipMessage } from '../message.js';
 import { SIP_VERSION, SipRequest, SipResponse } from '../message.js';
 import { Method } from '../methods.js';
-import { parseUri } from '../uri/parse-uri.js';
-import type { SipUri } from '../uri/uri-types.js';
+import { parseUriIn } from '../uri/parse-uri.js';
+import type { SipUri, Uri } from '../uri/uri-types.js';
 import type { ParserLimits } from './limits.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { CHAR_CLASS, CharClass, internTable, sliceInterned } from './scanner.js';
@@ -54,12 +54,14 @@ const spellingAt = headerSpellingAt;
 const spellingBeforeColon = headerSpellingBeforeColon;
 const List = HeaderList;
 const Request = SipRequest;
+const Response = SipResponse;
 const VERSION = SIP_VERSION;
-const uriOf = parseUri;
+const uriIn = parseUriIn;
 const LIMITS = DEFAULT_LIMITS;
 const CLASS = CHAR_CLASS;
 const TOKEN = CharClass.Token;
 const interned = sliceInterned;
+const ParseError = SipParseError;
 
 /** Method names as constants (see scanner.ts `sliceInterned`). */
 const METHOD_NAMES = internTable(Object.values(Method));
@@ -109,23 +111,23 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = LIMITS): Pars
 
     const values = List.emptyParsed();
     const body = readBody(bytes, bodyStart, raw, values);
-    if (body instanceof SipParseError) return fail(body, fields, isRequest);
+    if (body instanceof ParseError) return fail(body, fields, isRequest);
 
     let message: SipMessage;
     if (isRequest) {
       const rl = parseRequestLine(head, startLineEnd, limits);
-      if (rl instanceof SipParseError) return fail(rl, fields, isRequest);
+      if (rl instanceof ParseError) return fail(rl, fields, isRequest);
       const problem = checkHeaders(raw, values, rl.method);
       if (problem !== undefined) return fail(problem, fields, isRequest);
       const headers = List.fromParsed(fields, values);
       message = new Request({ method: rl.method, uri: rl.uri, version: rl.version, headers, body });
     } else {
       const sl = parseStatusLine(head.slice(0, startLineEnd));
-      if (sl instanceof SipParseError) return fail(sl, fields, isRequest);
+      if (sl instanceof ParseError) return fail(sl, fields, isRequest);
       const problem = checkHeaders(raw, values, undefined);
       if (problem !== undefined) return fail(problem, fields, isRequest);
-      const headers = HeaderList.fromParsed(fields, values);
-      message = new SipResponse({ status: sl.status, reason: sl.reason, headers, body });
+      const headers = List.fromParsed(fields, values);
+      message = new Response({ status: sl.status, reason: sl.reason, headers, body });
     }
     return { ok: true, message };
   } catch (err: unknown) {
@@ -166,11 +168,13 @@ class HeaderLines {
   /** Typed-header index of each field (headers/registry.ts `typedHeaderIndex`), -1 when untyped. */
   typed: Int32Array = new Int32Array(32);
   /**
-   * Where each field's value stands: `texts[i].slice(starts[i], ends[i])` is `fields[i].value`. The text is the
-   * decoded header section, or the unfolded line for a folded header; typed headers are parsed there
-   * (HeaderDef.parseIn).
+   * Where each field's value stands: `textOf(i).slice(starts[i], ends[i])` is `fields[i].value`. The text is the
+   * decoded header section (`head`), or the unfolded line for a folded header (`folded[i]`; undefined otherwise, so
+   * that the common line stores no young string into this long-lived object — each such store costs a write
+   * barrier); typed headers are parsed there (HeaderDef.parseIn).
    */
-  texts: string[] = [];
+  head = '';
+  folded: (string | undefined)[] = [];
   starts: Int32Array = new Int32Array(32);
   ends: Int32Array = new Int32Array(32);
   /** Lines per message-rule slot ({@link SLOT}). */
@@ -179,24 +183,31 @@ class HeaderLines {
   contentLength = -1;
   error: SipParseError | undefined = undefined;
 
-  reset(): void {
+  reset(head: string): void {
     this.fields = [];
+    this.head = head;
     this.size = 0;
-    this.counts.fill(0);
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) counts[i] = 0;
     this.contentLength = -1;
     this.error = undefined;
   }
 
-  add(field: HeaderField, lineNo: number, typed: number, text: string, start: number, end: number): void {
+  add(field: HeaderField, lineNo: number, typed: number, folded: string | undefined, start: number, end: number): void {
     const i = this.size;
     if (i === this.lineNos.length) this.#grow();
     this.fields.push(field);
     this.lineNos[i] = lineNo;
     this.typed[i] = typed;
-    this.texts[i] = text;
+    this.folded[i] = folded;
     this.starts[i] = start;
     this.ends[i] = end;
     this.size = i + 1;
+  }
+
+  /** The text that field `i` stands in (see {@link HeaderLines.folded}). */
+  textOf(i: number): string {
+    return this.folded[i] ?? this.head;
   }
 
   #grow(): void {
@@ -237,11 +248,12 @@ function isTokenName(name: string): boolean {
  */
 function readHeaderLines(head: string, pos: number, limits: ParserLimits): HeaderLines {
   const out = LINES;
-  out.reset();
+  out.reset(head);
   const counts = out.counts;
   let error: SipParseError | undefined;
   let lineNo = 1;
   const n = head.length;
+  const { maxHeaderLength, maxHeaders } = limits;
   while (pos < n) {
     lineNo++;
     const firstLineNo = lineNo;
@@ -271,8 +283,8 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
     const to = contentEnd;
     pos = end + 1;
     if (to === from) continue;
-    if (to - from > limits.maxHeaderLength) {
-      error ??= new SipParseError(`header line of ${to - from} characters exceeds the limit of ${limits.maxHeaderLength}`, {
+    if (to - from > maxHeaderLength) {
+      error ??= new SipParseError(`header line of ${to - from} characters exceeds the limit of ${maxHeaderLength}`, {
         line: firstLineNo,
       });
       continue;
@@ -291,8 +303,11 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
       }
     }
     let nameEnd = colon;
-    while (nameEnd > from && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--;
-    spelled ??= spellingAt(text, from, nameEnd);
+    // (A spelling found before the colon ends with no white space.)
+    if (spelled === undefined) {
+      while (nameEnd > from && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--;
+      spelled = spellingAt(text, from, nameEnd);
+    }
     if (spelled !== undefined) {
       canonical = spelled.canonical;
       typedIndex = spelled.typedIndex;
@@ -319,9 +334,9 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
         counts[slot]!++;
       }
     }
-    out.add({ name: canonical, value: text.slice(vs, ve) }, firstLineNo, typedIndex, text, vs, ve);
-    if (out.size > limits.maxHeaders) {
-      out.error = error ?? new SipParseError(`more than ${limits.maxHeaders} header lines`, { line: firstLineNo });
+    out.add({ name: canonical, value: text.slice(vs, ve) }, firstLineNo, typedIndex, text === head ? undefined : text, vs, ve);
+    if (out.size > maxHeaders) {
+      out.error = error ?? new SipParseError(`more than ${maxHeaders} header lines`, { line: firstLineNo });
       return out;
     }
   }
@@ -352,7 +367,7 @@ function readBody(bytes: Buffer, bodyStart: number, lines: HeaderLines, values: 
   let cl: number;
   const i = lines.contentLength;
   try {
-    cl = CONTENT_LENGTH_DEF.parseIn!(lines.texts[i]!, lines.starts[i]!, lines.ends[i]!) as number;
+    cl = CONTENT_LENGTH_DEF.parseIn!(lines.textOf(i), lines.starts[i]!, lines.ends[i]!) as number;
   } catch (err: unknown) {
     return headerError(err, 'Content-Length', lines);
   }
@@ -369,7 +384,7 @@ function readBody(bytes: Buffer, bodyStart: number, lines: HeaderLines, values: 
 
 interface RequestLine {
   method: string;
-  uri: ReturnType<typeof parseUri>;
+  uri: Uri;
   version: string;
 }
 
@@ -380,7 +395,9 @@ interface RequestLine {
 function parseRequestLine(head: string, end: number, limits: ParserLimits): RequestLine | SipParseError {
   const sp1 = head.indexOf(' ');
   const sp2 = sp1 < 0 || sp1 >= end ? -1 : head.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || sp2 >= end || sp2 === sp1 + 1 || sp2 === end - 1 || head.lastIndexOf(' ', end - 1) !== sp2) {
+  // (A third SP before `end`: indexOf is a builtin, lastIndexOf a runtime call.)
+  const sp3 = sp2 < 0 ? -1 : head.indexOf(' ', sp2 + 1);
+  if (sp1 <= 0 || sp2 < 0 || sp2 >= end || sp2 === sp1 + 1 || sp2 === end - 1 || (sp3 >= 0 && sp3 < end)) {
     // RFC 4475 §3.1.2.8–3.1.2.10: embedded LWS, several SP, trailing SP.
     return new SipParseError('Request-Line must be Method SP Request-URI SP SIP-Version (single spaces)', { line: 1 });
   }
@@ -400,9 +417,10 @@ function parseRequestLine(head: string, end: number, limits: ParserLimits): Requ
       status: 414,
     });
   }
-  let uri: ReturnType<typeof parseUri>;
+  let uri: Uri;
   try {
-    uri = uriOf(head.slice(sp1 + 1, sp2));
+    // Parsed in place: a substring would be a slice of `head`, slower to scan.
+    uri = uriIn(head, sp1 + 1, sp2);
   } catch (err: unknown) {
     const why = err instanceof SipUriError ? err.message : String(err);
     return new SipParseError(`malformed Request-URI (${why})`, { line: 1 });
@@ -445,37 +463,53 @@ const STRICT: ReadonlySet<string> = new Set([
   'Record-Route', 'Require', 'Proxy-Require', 'RSeq', 'RAck',
 ]);
 
-/** STRICT by typed-header index. */
-const STRICT_INDEX: readonly boolean[] = DEFS.map((d) => STRICT.has(d.name));
+/**
+ * The parser of each STRICT header by typed-header index (undefined for the others, and for Content-Length, which
+ * readBody has parsed). Kept in an array so that the loop below reads no property of the registry rows, whose shapes
+ * differ (a megamorphic load per line otherwise).
+ */
+const STRICT_PARSERS: readonly (((text: string, start: number, end: number) => unknown) | undefined)[] = DEFS.map((d, t) => {
+  if (!STRICT.has(d.name) || t === CONTENT_LENGTH_INDEX) return undefined;
+  const parseIn = d.parseIn;
+  if (parseIn !== undefined) return parseIn;
+  const parse = d.parse;
+  return (text: string, start: number, end: number): unknown => parse(text.slice(start, end));
+});
+
+/** `isList` of each typed header by typed-header index (see {@link STRICT_PARSERS}). */
+const IS_LIST: readonly boolean[] = DEFS.map((d) => d.isList);
+
+const MANDATORY_SLOTS: readonly number[] = MANDATORY.map((n) => SLOT.get(n)!);
+const SINGLE_VALUED_SLOTS: readonly number[] = SINGLE_VALUED.map((n) => SLOT.get(n)!);
 
 /**
  * Every typed header parsed once, in one pass over the lines, into `values` (by typed index; STYLE.md P3); then the
  * message-level rules. `method` is the request method (undefined for a response).
  */
 function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefined): SipParseError | undefined {
-  const { fields, lineNos, typed, texts, starts, ends, counts } = h;
+  const { fields, lineNos, typed, folded, starts, ends, counts } = h;
+  const head = h.head;
   const size = h.size;
   for (let i = 0; i < size; i++) {
     const t = typed[i]!;
     if (t < 0) continue;
     // STYLE.md P3: the headers the message stands on are parsed now; the others lazily, by whoever reads them — the
     // outcome of the receive path is the same either way, since they never refuse a message (see STRICT).
-    if (!STRICT_INDEX[t]) continue;
     // Content-Length was parsed by readBody (there is exactly one line once the body has been read).
-    if (t === CONTENT_LENGTH_INDEX) continue;
-    const f = fields[i]!;
-    const def = DEFS[t]!;
+    const parseIn = STRICT_PARSERS[t];
+    if (parseIn === undefined) continue;
     let value: unknown;
     try {
-      const parseIn = def.parseIn;
-      value = parseIn !== undefined ? parseIn(texts[i]!, starts[i]!, ends[i]!) : def.parse(f.value);
+      value = parseIn(folded[i] ?? head, starts[i]!, ends[i]!);
     } catch (err: unknown) {
+      const f = fields[i]!;
       const e = headerError(err, f.name, h);
       return new SipParseError(e.message.replace(/^malformed [^:]+: /, ''), { header: f.name, line: lineNos[i]!, cause: err });
     }
     const prev = values[t];
     if (prev === undefined) values[t] = value;
-    else if (def.isList) {
+    else if (IS_LIST[t]) {
+      const f = fields[i]!;
       if (Array.isArray(prev)) values[t] = (prev as unknown[]).concat(value as unknown[]);
       else {
         // Contact: `*` stands alone (RFC 3261 §20.10); other lines concatenate.
@@ -488,14 +522,20 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
       }
     }
   }
-  for (const name of MANDATORY) {
+  for (let k = 0; k < MANDATORY_SLOTS.length; k++) {
     // RFC 4475 §3.3.1: missing Call-ID/From/To → 400.
-    if (counts[SLOT.get(name)!] === 0) return new SipParseError(`missing ${name} header`, { header: name });
+    if (counts[MANDATORY_SLOTS[k]!] === 0) {
+      const name = MANDATORY[k]!;
+      return new SipParseError(`missing ${name} header`, { header: name });
+    }
   }
-  for (const name of SINGLE_VALUED) {
-    const n = counts[SLOT.get(name)!]!;
+  for (let k = 0; k < SINGLE_VALUED_SLOTS.length; k++) {
+    const n = counts[SINGLE_VALUED_SLOTS[k]!]!;
     // RFC 4475 §3.3.8: several values of a single-valued header → 400.
-    if (n > 1) return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(h, name) ?? 0 });
+    if (n > 1) {
+      const name = SINGLE_VALUED[k]!;
+      return new SipParseError(`${name} appears ${n} times`, { header: name, line: lineOf(h, name) ?? 0 });
+    }
   }
   if ((values[VIA_INDEX] as readonly unknown[]).length === 0) return new SipParseError('empty Via', { header: 'Via' });
   if (method !== undefined) {

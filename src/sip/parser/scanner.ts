@@ -394,6 +394,46 @@ export class Scanner {
   param(fail: Fail): boolean {
     const t = this.text;
     const save = this.pos;
+    const end = this.end;
+    // Fast path: `;name=value` or `;name` followed by neither white space nor "=", as nearly everyone writes it — the
+    // general path below would read the same. Anything else (white space around ";" or "=", a quoted value, an
+    // empty name or value) goes to the general path, from the same position.
+    if (save < end && t.charCodeAt(save) === Ch.Semi) {
+      const nameStart = save + 1;
+      let i = nameStart;
+      while (i < end) {
+        const c = t.charCodeAt(i);
+        if (c >= 128 || (CHAR_CLASS[c]! & CharClass.Token) === 0) break;
+        i++;
+      }
+      if (i > nameStart) {
+        const c = i < end ? t.charCodeAt(i) : -1;
+        if (c === Ch.Eq) {
+          const valueStart = i + 1;
+          let j = valueStart;
+          while (j < end) {
+            const d = t.charCodeAt(j);
+            if (d >= 128 || (CHAR_CLASS[d]! & CharClass.ParamValue) === 0) break;
+            j++;
+          }
+          if (j > valueStart) {
+            this.nameStart = nameStart;
+            this.nameEnd = i;
+            this.valueStart = valueStart;
+            this.valueEnd = j;
+            this.pos = j;
+            return true;
+          }
+        } else if (c !== Ch.Space && c !== Ch.Tab && c !== Ch.Cr && c !== Ch.Lf) {
+          this.nameStart = nameStart;
+          this.nameEnd = i;
+          this.valueStart = -1;
+          this.valueEnd = -1;
+          this.pos = i;
+          return true;
+        }
+      }
+    }
     this.skipWs();
     if (this.pos >= this.end || t.charCodeAt(this.pos) !== Ch.Semi) {
       this.pos = save;
@@ -488,9 +528,14 @@ export class Scanner {
  * list that is not ";" (typically "," or the end); the caller checks what follows.
  */
 export function readGenericParams(s: Scanner, fail: Fail): Param[] {
-  const out: Param[] = [];
-  while (s.param(fail)) out.push([s.paramName(), s.paramValue()]);
-  return out;
+  let out: Param[] | undefined;
+  while (s.param(fail)) {
+    // Created with its first element: an array literal is sized to fit, `[]` plus push reserves 16 slots.
+    const p: Param = [s.paramName(), s.paramValue()];
+    if (out === undefined) out = [p];
+    else out.push(p);
+  }
+  return out ?? [];
 }
 
 /**
