@@ -25,22 +25,11 @@ import { buildResponse } from '../support/builders.js';
 import { SipPeer, sdp } from '../support/sip-peer.js';
 import { startSipp } from '../support/sipp.js';
 import type { SippResult } from '../support/sipp.js';
-import { dissect, hasTshark } from '../support/tshark.js';
+import { IAM_FIELDS, dissect, hasTshark } from '../support/tshark.js';
 import { startTandem } from '../support/tandem-process.js';
 import type { TandemProcess } from '../support/tandem-process.js';
 
-const IAM_FIELDS = [
-  'sip.Method',
-  'isup.message_type',
-  'isup.called',
-  'isup.called_party_nature_of_address_indicator',
-  'isup.calling',
-  'isup.calling_party_nature_of_address_indicator',
-  'isup.address_presentation_restricted_indicator',
-  'isup.calling_partys_category',
-  'isup.transmission_medium_requirement',
-  'sdp.media',
-] as const;
+const INVITE_FIELDS = ['sip.Method', ...IAM_FIELDS] as const;
 
 const REL_FIELDS = ['sip.Method', 'isup.message_type', 'isup.cause_indicator', 'q931.cause_location'] as const;
 
@@ -210,7 +199,7 @@ describe.skipIf(!hasTshark)('SIPp (plain SIP) → Tandem → SIP-I peer (issue 5
   it('the IAM on the wire, decoded by tshark: called +493012345678 (international), calling from P-Asserted-Identity with Privacy: id (restricted), cpc=payphone → category 15, TMR 3.1 kHz; ACM/ANM reach SIPp as 180/200 with the SDP alone; the BYE carries REL cause 16', async () => {
     const sipp = await startSipp({ scenario: scenario('answered', CALLER_ANSWERED), target: `127.0.0.1:${String(tandem.port('udp'))}`, calls: 1, timeoutSeconds: 20 });
     const invite = await peer.request('INVITE', 15_000);
-    const [iam] = dissect([wireOf(peer, invite)], IAM_FIELDS, ['sip.Method', 'isup.called', 'isup.calling', 'sdp.media']);
+    const [iam] = dissect([wireOf(peer, invite)], INVITE_FIELDS, ['sip.Method', 'isup.called', 'isup.calling', 'sdp.media']);
     expect(iam?.['sdp.media']).toMatch(/^audio \d+ RTP\/AVP 8$/);
     expect({ ...iam, 'sdp.media': '' }).toEqual({
       'sip.Method': 'INVITE',

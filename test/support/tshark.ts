@@ -12,6 +12,19 @@ export const TSHARK = '/usr/bin/tshark';
 export const TEXT2PCAP = '/usr/bin/text2pcap';
 export const hasTshark = existsSync(TSHARK) && existsSync(TEXT2PCAP);
 
+/** The IAM fields the interworking oracles compare (Wireshark packet-isup.c names), and the SDP beside the IAM. */
+export const IAM_FIELDS = [
+  'isup.message_type',
+  'isup.called',
+  'isup.called_party_nature_of_address_indicator',
+  'isup.calling',
+  'isup.calling_party_nature_of_address_indicator',
+  'isup.address_presentation_restricted_indicator',
+  'isup.calling_partys_category',
+  'isup.transmission_medium_requirement',
+  'sdp.media',
+] as const;
+
 /** text2pcap hex dump: one packet per block, offsets restart at 0. */
 function hexDump(packets: readonly Buffer[]): string {
   let out = '';

@@ -3,7 +3,7 @@
 // ISUP dissectors (tshark). Checked field by field: called number digits and nature of address, calling number
 // digits, presentation, calling party's category. Recipe as in test/conformance/codecs/isup-tshark.test.ts.
 import { describe, expect, it } from 'vitest';
-import { dissect, hasTshark } from '../../support/tshark.js';
+import { IAM_FIELDS, dissect, hasTshark } from '../../support/tshark.js';
 import { buildBody } from '../../../src/interworking/body-parts.js';
 import { buildIam } from '../../../src/interworking/sip-to-isup.js';
 import type { IamInput } from '../../../src/interworking/sip-to-isup.js';
@@ -11,19 +11,7 @@ import { serializeMediaType } from '../../../src/sip/headers/content-type.js';
 import { parseNameAddr } from '../../../src/sip/headers/name-addr.js';
 import { parseUri } from '../../../src/sip/uri/parse-uri.js';
 
-
-
-const FIELDS = [
-  'isup.message_type',
-  'isup.called',
-  'isup.called_party_nature_of_address_indicator',
-  'isup.calling',
-  'isup.calling_party_nature_of_address_indicator',
-  'isup.address_presentation_restricted_indicator',
-  'isup.calling_partys_category',
-  'isup.transmission_medium_requirement',
-  'sdp.media',
-] as const;
+const FIELDS = IAM_FIELDS;
 type Row = Record<(typeof FIELDS)[number], string>;
 
 const SDP = Buffer.from(
