@@ -304,13 +304,21 @@ export class B2bua implements CoreHandler, DialogRegistry {
       status = 400;
       phrase = `Bad Request (${err instanceof Error ? err.message : 'malformed session-timer header'})`;
     }
+    this.#refuseAtDoor(tx, request, status, phrase, headers, `session-timer-${status}`);
+    return undefined;
+  }
+
+  /**
+   * A refusal before any Call exists that is a negotiation step rather than a call attempt (session timer, body):
+   * the response with our Server, a counter, no CDR.
+   */
+  #refuseAtDoor(tx: InviteServerTransaction, request: SipRequest, status: number, phrase: string, headers: readonly HeaderField[], reason: string): void {
     try {
       tx.respond(createResponse(request, status, { toTag: newTag(), headers: [...headers, { name: 'Server', value: this.#ctx.userAgent }], reason: phrase }));
     } catch (err: unknown) {
       this.#log.debug({ err }, 'refusal not sent');
     }
-    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: `session-timer-${status}` });
-    return undefined;
+    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason });
   }
 
   /**
@@ -319,19 +327,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
    * elsewhere), not a call attempt: a counter, no CDR.
    */
   #refuseBody(tx: InviteServerTransaction, request: SipRequest, verdict: Extract<InviteBodyVerdict, { ok: false }>): void {
-    try {
-      tx.respond(
-        createResponse(request, verdict.status, {
-          toTag: newTag(),
-          headers: [...verdict.headers, { name: 'Server', value: this.#ctx.userAgent }],
-          reason: verdict.phrase,
-        }),
-      );
-    } catch (err: unknown) {
-      this.#log.debug({ err }, 'refusal not sent');
-    }
     this.#log.debug({ status: verdict.status, why: verdict.phrase }, 'INVITE refused for its body');
-    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: verdict.reason });
+    this.#refuseAtDoor(tx, request, verdict.status, verdict.phrase, verdict.headers, verdict.reason);
   }
 
   /** Calls in progress by state (brief: /metrics shows calls by state); a counter per state, no scan. */

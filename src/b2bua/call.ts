@@ -40,7 +40,7 @@ import type { MediaAuthRequirement } from './leg.js';
 import type { LegContext } from './leg-context.js';
 import type { OutboundEvent } from './outbound-leg.js';
 import { CallInterworking } from './call-interworking.js';
-import type { BackwardResponse, OutgoingMessageBody } from './call-interworking.js';
+import type { BackwardResponse } from './call-interworking.js';
 import { OutboundLeg } from './outbound-leg.js';
 
 /** What a Call needs beyond its legs' context. */
@@ -242,18 +242,8 @@ export class Call {
     const d = chooseReleaseCause({ status: 484 }, this.#deps.mappings, profileOf(this.#deps.config, trunk));
     const headers: HeaderField[] = d.cause === null ? [] : [{ name: 'Reason', value: serializeReason([this.#q850(d.cause, d.location)]) }];
     const phrase = `Address Incomplete (${why.reason.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 120)})`;
-    this.#rejectInbound(484, phrase, headers, this.#interworking.failureBody(undefined, undefined, d.cause, d.location));
+    this.inbound.reject(484, phrase, headers, this.#interworking.failureBody(undefined, undefined, d.cause, d.location));
     this.#end('tandem', 'failure', 484, d.cause ?? undefined, d.location);
-  }
-
-  /** A final failure toward the caller, with a body when the caller's trunk takes one (a REL toward SIP-I/SIP-T). */
-  #rejectInbound(status: number, phrase: string | undefined, headers: readonly HeaderField[], body: OutgoingMessageBody | undefined): void {
-    this.inbound.reject(status, phrase, headers, body);
-  }
-
-  /** BYE on `leg`, with a body when the trunk takes one (a REL toward SIP-I/SIP-T, RFC 3398 §8). */
-  #bye(leg: Leg, lines: readonly HeaderField[], body: OutgoingMessageBody | undefined): Promise<void> {
-    return leg.bye(lines, body);
   }
 
   /** RFC 3313: a trunk in `require` mode checks the offers it sends inside the dialog as well (issue 6). */
@@ -392,7 +382,7 @@ export class Call {
     const headers = this.#crossing(r.headers.fields, { kind: 'response' }, this.ingressTrunk).filter((f) => f.name !== 'Reason');
     if (out.length > 0) headers.push({ name: 'Reason', value: serializeReason(dedupeReasons(out)) });
     if (status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
-    this.#rejectInbound(status, phrase, headers, this.#interworking.failureBody(egressTrunk, r, decision.cause, decision.location));
+    this.inbound.reject(status, phrase, headers, this.#interworking.failureBody(egressTrunk, r, decision.cause, decision.location));
     this.#end('callee', 'failure', status, decision.cause ?? undefined, decision.location);
   }
 
@@ -406,7 +396,7 @@ export class Call {
     const m = this.#deps.mappings.internal(event, profileOf(this.#deps.config, this.ingressTrunk));
     const headers: HeaderField[] = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
     if (m.status === 503) headers.push({ name: 'Retry-After', value: String(this.#deps.config.limits.retryAfter) });
-    this.#rejectInbound(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
+    this.inbound.reject(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
     this.#end('tandem', 'failure', m.status, m.cause, m.location);
   }
 
@@ -490,7 +480,7 @@ export class Call {
     const location = q === undefined ? isupLocation : q.location;
     if (other === undefined) return this.#end(by, 'bye', 200, cause, location);
     const body = this.#interworking.byeBody(this.#trunkOf(other), { fromTrunk, message: request }, crossing as readonly MappingReason[], isup);
-    void this.#bye(other, this.#reasonLines(crossing, 'BYE'), body).finally(() => this.#end(by, 'bye', 200, cause, location));
+    void other.bye(this.#reasonLines(crossing, 'BYE'), body).finally(() => this.#end(by, 'bye', 200, cause, location));
   }
 
   #trunkOf(leg: Leg): string {
@@ -518,7 +508,7 @@ export class Call {
     const lines: HeaderField[] = [{ name: 'Reason', value: serializeReason(released) }];
     // Toward an ISUP trunk the BYE carries a REL with the same cause (issue 5).
     for (const l of [leg, this.#other(leg)]) {
-      if (l !== undefined) void this.#bye(l, lines, this.#interworking.byeBody(this.#trunkOf(l), undefined, released as readonly MappingReason[], undefined));
+      if (l !== undefined) void l.bye(lines, this.#interworking.byeBody(this.#trunkOf(l), undefined, released as readonly MappingReason[], undefined));
     }
     this.#end('tandem', 'session-timer', 200, SESSION_TIMER_CAUSE);
   }
@@ -607,13 +597,13 @@ export class Call {
       const m = this.#deps.mappings.internal('shutdown', profileOf(this.#deps.config, this.ingressTrunk));
       this.#outbound?.cancel(lines);
       const headers = [{ name: 'Reason', value: serializeReason([this.#q850(m.cause, m.location)]) }];
-      this.#rejectInbound(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
+      this.inbound.reject(m.status, m.reasonPhrase, headers, this.#interworking.failureBody(undefined, undefined, m.cause, m.location));
       return this.#end('tandem', reason, m.status, m.cause, m.location);
     }
     // Issue 5: toward ISUP trunks the BYE carries a REL with the same cause.
     for (const leg of [this.inbound, this.#outbound]) {
       if (leg === undefined) continue;
-      void this.#bye(leg, lines, this.#interworking.byeBody(this.#trunkOf(leg), undefined, released as readonly MappingReason[], undefined));
+      void leg.bye(lines, this.#interworking.byeBody(this.#trunkOf(leg), undefined, released as readonly MappingReason[], undefined));
     }
     this.#end('tandem', reason, 200, cause);
   }

@@ -599,9 +599,8 @@ export class EndedDialog implements DialogOwner {
 
   onStray2xx(response: SipResponse): void {
     if (this.#ack === undefined || this.#target === undefined || this.#ack.cseq.seq !== response.cseq.seq) return;
-    void Promise.resolve()
-      .then(() => this.#transactions.sendAck(this.#ack!, this.#target!))
-      .catch(() => undefined);
+    // sendAck is async: a send failure is a rejected promise, ignored (the next retransmission tries again).
+    this.#transactions.sendAck(this.#ack, this.#target).catch(() => undefined);
   }
 }
 
