@@ -248,6 +248,13 @@ export class B2bua implements CoreHandler, DialogRegistry {
     if (!verdict.ok) {
       return this.#refuse(tx, request, 'admission-limit', ingress, `${verdict.limit} limit of ${verdict.scope === '*' ? 'Tandem' : `trunk ${verdict.scope}`}`);
     }
+    // The INVITE transaction is found by CANCEL while the call is being set up. The closures below name `pending`,
+    // never `tx`: what they capture lives as long as the call, and `tx` holds the caller's INVITE.
+    let pending: InviteServerTransaction | undefined = tx;
+    const settle = (): void => {
+      if (pending !== undefined) this.#byInvite.delete(pending);
+      pending = undefined;
+    };
     const call = new Call(
       {
         ctx: this.#ctx,
@@ -261,10 +268,15 @@ export class B2bua implements CoreHandler, DialogRegistry {
           if (ok) this.#scopes.get(call)?.push(t);
           return ok;
         },
-        onEnded: (c, s) => this.#ended(c, s),
-        classified: body.classified,
+        onEnded: (c, s) => {
+          // A CANCEL after the end finds no call: the UA core answers it (200; the INVITE already has its final).
+          settle();
+          this.#ended(c, s);
+        },
         onStateChange: (from, to) => {
           if (to !== 'Routing' && to !== 'Proceeding') this.#settingUp.delete(call);
+          // Answered: nothing left to cancel (a late CANCEL gets the UA core's 200, as Call.onCancel would give).
+          if (to === 'Connected') settle();
           this.#countState(from, -1);
           if (to !== 'Terminated') this.#countState(to, 1);
         },
@@ -275,6 +287,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
       ingress,
       trunks,
       timerVerdict,
+      body.classified,
     );
     this.#calls.add(call);
     this.#settingUp.add(call);
@@ -356,8 +369,6 @@ export class B2bua implements CoreHandler, DialogRegistry {
   #ended(call: Call, summary: CallSummary): void {
     this.#calls.delete(call);
     this.#settingUp.delete(call);
-    // A CANCEL after the end finds no call: the UA core answers it (200; the INVITE already has its final).
-    this.#byInvite.delete(call.inbound.ist);
     this.#admission.release(this.#scopes.get(call) ?? []);
     this.#scopes.delete(call);
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);

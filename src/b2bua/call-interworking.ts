@@ -160,8 +160,8 @@ export class CallInterworking {
   readonly #config: Config;
   readonly #mappings: MappingSet;
   readonly #ingressTrunk: string;
-  readonly #invite: SipRequest;
-  readonly #classified: BodyClassification;
+  /** The caller's INVITE body as classified; needed until the call is answered (every attempt's INVITE uses it). */
+  #classified: BodyClassification | undefined;
   /** An ACM went to the ISUP caller (later provisionals become CPGs, the 2xx an ANM: RFC 3398 §8.2.3-§8.2.4). */
   #isAcmSent = false;
   /** RFC 3398 §7.1.6: an ACM/CPG with Cause Indicators announced the failure; its cause releases the call. */
@@ -173,7 +173,6 @@ export class CallInterworking {
     this.#config = options.config;
     this.#mappings = options.mappings;
     this.#ingressTrunk = options.ingressTrunk;
-    this.#invite = options.invite;
     this.ingress = signallingOf(options.config.trunks[options.ingressTrunk]);
     this.#classified = options.classified ?? classifyMessageBody(options.invite, this.ingress);
     const iam = this.#classified.isup?.message;
@@ -222,28 +221,29 @@ export class CallInterworking {
    * - toward QSIG: a QSIG part from a QSIG caller passes through; nothing builds a SETUP from SIP (no such mapping
    *   in src/interworking), so other callers' INVITEs carry the SDP alone.
    */
-  outboundInvite(egressTrunk: string, called: string): OutboundInviteBody {
+  outboundInvite(egressTrunk: string, called: string, invite: SipRequest): OutboundInviteBody {
     // A new attempt (route advance): what an earlier trunk's ACM announced does not release this one.
     this.#announcedCause = undefined;
     const egress = this.#signallingOf(egressTrunk);
     const c = this.#classified;
+    if (c === undefined) throw new Error('outboundInvite after the call was answered');
     const headers = this.#acceptTowards(egress);
     if (carriesIsup(egress)) {
       const handling: Handling = egress === 'sip-i' ? 'required' : 'optional';
       const source = carriesIsup(this.ingress) ? c.isup : undefined;
       if (source !== undefined) {
-        const through = this.#passThroughIam(source, egressTrunk, called);
+        const through = this.#passThroughIam(source, egressTrunk, called, invite);
         if (through === undefined) return { ok: false, kind: 'hop-counter-exhausted' };
         return { ok: true, headers, body: outgoing(buildBody({ sdp: c.sdp, isup: { ...signalOf(source), bytes: through } })) };
       }
       const defaults = isupDefaultsOf(this.#config.trunks[egressTrunk]);
       const result = buildIam({
-        requestUri: this.#invite.uri,
+        requestUri: invite.uri,
         ...(called === '' ? {} : { calledNumber: called }),
-        pai: optionalHeader(() => this.#invite.headers.get('P-Asserted-Identity')),
-        from: this.#invite.from,
-        to: this.#invite.to,
-        privacy: optionalHeader(() => this.#invite.headers.get('Privacy')),
+        pai: optionalHeader(() => invite.headers.get('P-Asserted-Identity')),
+        from: invite.from,
+        to: invite.to,
+        privacy: optionalHeader(() => invite.headers.get('Privacy')),
         trunkDefaults: defaults,
         profile: this.#profileOf(egressTrunk),
       });
@@ -254,7 +254,7 @@ export class CallInterworking {
     if (egress === 'qsig' && this.ingress === 'qsig' && c.qsig !== undefined) {
       return { ok: true, headers, body: outgoing(buildBody({ sdp: c.sdp, qsig: { ...qsigSignalOf(c.qsig), bytes: c.qsig.bytes } })) };
     }
-    return { ok: true, headers, ...this.#sdpOnly(c, this.#invite) };
+    return { ok: true, headers, ...this.#sdpOnly(c, invite) };
   }
 
   /** The SDP alone; the message's own body when it is exactly that already. */
@@ -268,13 +268,13 @@ export class CallInterworking {
   }
 
   /** Pass-through bytes of the caller's ISUP (IAM edited), or undefined when its hop counter is exhausted. */
-  #passThroughIam(source: SignalPart, egressTrunk: string, called: string): Buffer | undefined {
+  #passThroughIam(source: SignalPart, egressTrunk: string, called: string, invite: SipRequest): Buffer | undefined {
     const iam = source.message?.message === 'IAM' ? source.message : undefined;
     let calledNumber;
     if (iam !== undefined && called !== '') {
       // RFC 3398 §7.2.1.1: SIP header values win over the encapsulated IAM — the called number after routing goes
       // into the IAM when its digits differ (same digits: the IAM's own nature of address is kept).
-      const tn = telephoneNumberOf(this.#invite.uri);
+      const tn = telephoneNumberOf(invite.uri);
       const a = addressFromNumber({ number: called, params: tn?.params ?? [] }, isupDefaultsOf(this.#config.trunks[egressTrunk]));
       if (a.ok && a.address.digits !== iam.calledPartyNumber.digits) calledNumber = a.address;
     }
@@ -321,6 +321,8 @@ export class CallInterworking {
    * ANM after an ACM, else CON).
    */
   answer(egressTrunk: string, r: SipResponse): BackwardResponse {
+    // Answered: no attempt follows, so the caller's classified body (and the datagram its parts are views of) goes.
+    this.#classified = undefined;
     const egress = this.#signallingOf(egressTrunk);
     if (egress === 'sip' && this.ingress === 'sip') return relayed(r, r.status, r.reason);
     return this.#backward(egress, classifyMessageBody(r, egress), r, r.status, r.reason)[0]!;

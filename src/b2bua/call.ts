@@ -42,6 +42,7 @@ import type { OutboundEvent } from './outbound-leg.js';
 import { CallInterworking } from './call-interworking.js';
 import type { BackwardResponse } from './call-interworking.js';
 import { OutboundLeg } from './outbound-leg.js';
+import { detached } from '../util/detached.js';
 
 /** What a Call needs beyond its legs' context. */
 export interface CallDeps {
@@ -58,8 +59,13 @@ export interface CallDeps {
   /** The call moved between states (the calls-by-state gauge of /metrics). */
   onStateChange?(from: CallState, to: CallState): void;
   readonly allow: readonly string[];
-  /** The INVITE body as classified at the door (b2bua.ts, RFC 5621 checks); absent = classified by the Call. */
-  readonly classified?: BodyClassification;
+}
+
+interface AckRelay {
+  readonly leg: Leg;
+  readonly cseq: number;
+  readonly other: Leg;
+  readonly otherCseq: number;
 }
 
 const profileOf = (config: Config, trunk: string | undefined): string =>
@@ -82,7 +88,8 @@ export class Call {
   #answerTime: number | undefined;
   #isCancelled = false;
   /** In-dialog INVITE relays waiting for the ACK of their 2xx: leg → (its CSeq → the other leg's CSeq). */
-  readonly #ackRelays = new Map<Leg, Map<number, { other: Leg; cseq: number }>>();
+  /** ACKs to relay: the ACK for `cseq` on `leg` goes on as the ACK for `otherCseq` on `other` (few, short-lived). */
+  #ackRelays: readonly AckRelay[] = [];
   #ended = false;
   /** SIP-I / SIP-T / QSIG bodies of this call (issue 5). */
   readonly #interworking: CallInterworking;
@@ -99,19 +106,22 @@ export class Call {
     ingressTrunk: string,
     trunks: readonly string[],
     inboundTimer: AcceptVerdict,
+    /** The INVITE body as classified at the door (b2bua.ts, RFC 5621 checks); absent = classified by the Call. */
+    classified?: BodyClassification,
   ) {
     this.#deps = deps;
     this.#trunks = trunks;
     this.ingressTrunk = ingressTrunk;
     this.#setupTime = deps.ctx.clock.wallNow();
-    this.called = calledNumberOf(invite.uri) ?? '';
-    this.calling = callingNumberOf(invite);
+    // Copies (detached): the call outlives its INVITE, whose header section they would keep alive.
+    this.called = detached(calledNumberOf(invite.uri) ?? '');
+    this.calling = detached(callingNumberOf(invite));
     this.#interworking = new CallInterworking({
       config: deps.config,
       mappings: deps.mappings,
       ingressTrunk,
       invite,
-      ...(deps.classified === undefined ? {} : { classified: deps.classified }),
+      ...(classified === undefined ? {} : { classified }),
     });
     const timer = { config: sessionTimerOf(deps.config.trunks[ingressTrunk]), verdict: inboundTimer };
     this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e), timer, this.#mediaAuthOf(ingressTrunk));
@@ -144,7 +154,7 @@ export class Call {
       called: this.called,
       setupTime: new Date(this.#setupTime).toISOString(),
       answerTime: this.#answerTime === undefined ? undefined : new Date(this.#answerTime).toISOString(),
-      inboundCallId: this.inbound.invite.callId,
+      inboundCallId: this.inbound.callId,
       outboundCallId: this.#outbound?.callId,
       mappingVersion: this.#deps.mappings.version,
     };
@@ -198,7 +208,7 @@ export class Call {
     const to: NameAddr = { uri: { ...requestUri, params: requestUri.params.filter(([k]) => k.toLowerCase() === 'user'), headers: [] }, params: [], isBracketed: true };
     const mf = invite.headers.get('Max-Forwards') ?? 70;
     // Issue 5: the body for this trunk's signalling (SDP only, an IAM built or passed through, QSIG passed through).
-    const iw = this.#interworking.outboundInvite(trunk, this.called);
+    const iw = this.#interworking.outboundInvite(trunk, this.called, invite);
     if (!iw.ok) return this.#failInterworking(trunk, iw);
     const leg = new OutboundLeg(
       this.#deps.ctx,
@@ -319,7 +329,7 @@ export class Call {
       out.body?.contentType,
     );
     // The callee's 2xx is ACKed when the caller's ACK arrives: a late offer's answer rides on it (RFC 3264 §5).
-    this.#expectAck(this.inbound, this.inbound.invite.cseq.seq, this.#outbound!, this.#outbound!.invite.cseq.seq);
+    this.#expectAck(this.inbound, this.inbound.inviteCseq, this.#outbound!, this.#outbound!.inviteCseq);
   }
 
   #closeAttempt(status: number, kind: string): void {
@@ -435,23 +445,18 @@ export class Call {
   }
 
   #expectAck(leg: Leg, cseq: number, other: Leg, otherCseq: number): void {
-    let m = this.#ackRelays.get(leg);
-    if (m === undefined) {
-      m = new Map();
-      this.#ackRelays.set(leg, m);
-    }
-    m.set(cseq, { other, cseq: otherCseq });
+    this.#ackRelays = [...this.#ackRelays.filter((r) => r.leg !== leg || r.cseq !== cseq), { leg, cseq, other, otherCseq }];
   }
 
   #onAck(leg: Leg, cseq: number, ack: SipRequest): void {
-    const relay = this.#ackRelays.get(leg)?.get(cseq);
+    const relay = this.#ackRelays.find((r) => r.leg === leg && r.cseq === cseq);
     if (relay === undefined) return;
-    this.#ackRelays.get(leg)!.delete(cseq);
+    this.#ackRelays = this.#ackRelays.filter((r) => r !== relay);
     const out = this.#interworking.inDialogBody(this.#trunkOf(leg), this.#trunkOf(relay.other), ack);
     const body = out?.body;
     const ct = out?.contentType;
-    if (relay.other === this.#outbound && cseq === this.inbound.invite.cseq.seq) this.#outbound.ackAnswer(body, ct);
-    else relay.other.ack(relay.cseq, body, ct);
+    if (relay.other === this.#outbound && cseq === this.inbound.inviteCseq) this.#outbound.ackAnswer(body, ct);
+    else relay.other.ack(relay.otherCseq, body, ct);
   }
 
   /** RFC 3326: the Reason of a BYE/CANCEL crosses (at most one value per protocol). */
@@ -637,7 +642,7 @@ export class Call {
       causeLocation: location,
       releasedBy: by,
       releaseReason: reason,
-      inboundCallId: this.inbound.invite.callId,
+      inboundCallId: this.inbound.callId,
       outboundCallId: this.#outbound?.callId,
       mappingVersion: this.#deps.mappings.version,
       ...this.#sessionTimerSummary(),

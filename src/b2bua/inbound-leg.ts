@@ -21,6 +21,7 @@ import { NumericResolver } from '../transport/resolver.js';
 import type { Endpoint, Source } from '../transport/transport.js';
 import { isReliable } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
+import { detached } from '../util/detached.js';
 import { newTag } from '../util/ids.js';
 import type { LegEvent, MediaAuthRequirement, MessageBody } from './leg.js';
 import { Leg } from './leg.js';
@@ -38,10 +39,32 @@ interface ReliableProvisional {
 
 const numeric = new NumericResolver();
 
-export class InboundLeg extends Leg {
+/** `tag` is listed in the message's `name` header (a malformed header lists nothing: it was refused at the door). */
+function hasOptionTag(m: SipRequest, name: 'Supported' | 'Require', tag: string): boolean {
+  try {
+    return (m.headers.get(name) ?? []).some((t) => t.toLowerCase() === tag);
+  } catch {
+    return false;
+  }
+}
+
+/** What answering the INVITE needs: let go once the 2xx is ACKed or a failure sent ({@link InboundLeg.invite}). */
+interface Setup {
   readonly invite: SipRequest;
   readonly ist: InviteServerTransaction;
+}
+
+export class InboundLeg extends Leg {
+  readonly callId: string;
+  /** CSeq number of the caller's INVITE (its ACK and PRACKs name it). */
+  readonly inviteCseq: number;
   readonly source: Source;
+  /**
+   * The INVITE and its server transaction while the INVITE is being answered. A confirmed dialog needs neither (the
+   * transaction layer absorbs retransmissions, the Dialog holds the dialog state), so they are let go once the 2xx
+   * is ACKed or a failure is sent: an established call keeps no parsed message alive.
+   */
+  #setup: Setup | undefined;
   readonly localTag = newTag();
   #state: InboundState = 'Proceeding';
   #rseq = randomInt(1, 2 ** 31);
@@ -64,17 +87,31 @@ export class InboundLeg extends Leg {
     sessionTimer: { readonly config: SessionTimerConfig; readonly verdict: AcceptVerdict },
     mediaAuth?: MediaAuthRequirement,
   ) {
-    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId: invite.callId })), emit, sessionTimer.config, mediaAuth);
-    this.ist = ist;
-    this.invite = invite;
+    // A copy: the leg outlives its INVITE, whose header section a plain Call-ID would keep alive.
+    const callId = detached(invite.callId);
+    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId })), emit, sessionTimer.config, mediaAuth);
+    this.callId = callId;
+    this.inviteCseq = invite.cseq.seq;
+    this.requires100rel = hasOptionTag(invite, 'Require', '100rel');
+    this.supports100rel = this.requires100rel || hasOptionTag(invite, 'Supported', '100rel');
+    this.#setup = { invite, ist };
     this.source = source;
     this.expectUasTimer(invite.cseq.seq, sessionTimer.verdict);
     this.notePeerAllow(invite);
-    this.register(invite.callId, this.localTag);
+    this.register(callId, this.localTag);
   }
 
   get state(): InboundState {
     return this.#state;
+  }
+
+  /**
+   * The caller's INVITE, while it is being answered (the Call builds the outbound INVITE from it). Reading it after
+   * the final response is a programming error: the message is no longer held.
+   */
+  get invite(): SipRequest {
+    if (this.#setup === undefined) throw new Error(`the INVITE of call ${this.callId} is no longer held (${this.#state})`);
+    return this.#setup.invite;
   }
 
   /** The final response has been sent (2xx or failure). */
@@ -83,24 +120,9 @@ export class InboundLeg extends Leg {
   }
 
   /** RFC 3262 §3/§4: the caller listed 100rel in Supported or Require. */
-  get supports100rel(): boolean {
-    const has = (name: 'Supported' | 'Require'): boolean => {
-      try {
-        return (this.invite.headers.get(name) ?? []).some((t) => t.toLowerCase() === '100rel');
-      } catch {
-        return false;
-      }
-    };
-    return has('Supported') || has('Require');
-  }
-
-  get requires100rel(): boolean {
-    try {
-      return (this.invite.headers.get('Require') ?? []).some((t) => t.toLowerCase() === '100rel');
-    } catch {
-      return false;
-    }
-  }
+  readonly supports100rel: boolean;
+  /** RFC 3262 §4: the caller listed 100rel in Require. */
+  readonly requires100rel: boolean;
 
   #ensureDialog(): Dialog {
     this.dialog ??= Dialog.asUas(this.invite, this.localTag, this.ctx.contactFor(this.source.protocol), randomInt(1, 2 ** 31));
@@ -138,7 +160,7 @@ export class InboundLeg extends Leg {
     if (isReliableSend) extra.push({ name: 'Require', value: '100rel' });
     const res = this.buildResponse(this.invite, status, extra, reason, body, contentType);
     if (!isReliableSend) {
-      this.respond(this.ist, res);
+      this.respond(this.#setup!.ist, res);
       return;
     }
     if (this.#reliable !== undefined) {
@@ -155,13 +177,14 @@ export class InboundLeg extends Leg {
     const now = this.ctx.clock.now();
     const r: ReliableProvisional = { rseq, response: res, interval: this.ctx.t1, deadline: now + 64 * this.ctx.t1, timer: undefined };
     this.#reliable = r;
-    this.respond(this.ist, res);
+    this.respond(this.#setup!.ist, res);
     this.#armReliable(r);
   }
 
   #armReliable(r: ReliableProvisional): void {
     r.timer = this.ctx.clock.setTimer(Math.min(r.interval, Math.max(0, r.deadline - this.ctx.clock.now())), () => {
-      if (this.#reliable !== r || this.isFinal) return;
+      const setup = this.#setup;
+      if (this.#reliable !== r || this.isFinal || setup === undefined) return;
       if (this.ctx.clock.now() >= r.deadline) {
         // RFC 3262 §3: no PRACK within 64·T1 → "the UAS SHOULD reject the original request with a 5xx response".
         this.#reliable = undefined;
@@ -169,7 +192,7 @@ export class InboundLeg extends Leg {
         this.emit({ type: 'ackTimeout', cseq: -1 });
         return;
       }
-      this.respond(this.ist, r.response);
+      this.respond(setup.ist, r.response);
       r.interval *= 2;
       this.#armReliable(r);
     });
@@ -184,7 +207,7 @@ export class InboundLeg extends Leg {
       rack = undefined;
     }
     const r = this.#reliable;
-    if (rack === undefined || r === undefined || rack.rseq !== r.rseq || rack.cseq !== this.invite.cseq.seq) {
+    if (rack === undefined || r === undefined || rack.rseq !== r.rseq || rack.cseq !== this.inviteCseq) {
       // §7.2: "If the PRACK does not match any unacknowledged reliable provisional response, the UAS MUST respond
       // to the PRACK with a 481".
       this.reply(tx, request, 481);
@@ -218,11 +241,14 @@ export class InboundLeg extends Leg {
 
   #send2xx(res: SipResponse): void {
     this.dialog?.confirm();
-    this.respond(this.ist, res);
+    this.respond(this.#setup!.ist, res);
   }
 
   override onAck(ack: SipRequest): void {
-    if (this.#state === 'Answered' && ack.cseq.seq === this.invite.cseq.seq) this.#state = 'Confirmed';
+    if (this.#state === 'Answered' && ack.cseq.seq === this.inviteCseq) {
+      this.#state = 'Confirmed';
+      this.#setup = undefined;
+    }
     super.onAck(ack);
   }
 
@@ -239,12 +265,14 @@ export class InboundLeg extends Leg {
         : this.buildResponse(this.invite, status, [...headers, ...body.headers], reason, body.body, body.contentType);
     if (this.dialog === undefined) res.headers.set('To', { ...this.invite.to, tag: this.localTag });
     this.dialog?.terminate();
-    this.respond(this.ist, res);
+    this.respond(this.#setup!.ist, res);
+    this.#setup = undefined;
   }
 
   override close(): void {
     this.#reliable?.timer?.cancel();
     this.#reliable = undefined;
+    this.#setup = undefined;
     super.close();
   }
 }

@@ -40,6 +40,7 @@ import type { ClientTransaction } from '../transaction/transaction-layer.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
+import { detached } from '../util/detached.js';
 import type { DialogOwner, LegContext } from './leg-context.js';
 
 /** Inputs a leg reports to its Call (the mediator). */
@@ -79,7 +80,8 @@ export abstract class Leg implements DialogOwner {
   protected dialog: Dialog | undefined;
   protected closed = false;
   /** UAS: 2xx to INVITE sent, waiting for ACK, by CSeq number. */
-  readonly #pending2xx = new Map<number, Pending2xx>();
+  /** 2xx to INVITE awaiting their ACK, by CSeq; absent when none (an established leg keeps no empty maps). */
+  #pending2xx: Map<number, Pending2xx> | undefined;
   /**
    * UAC: the ACK of the latest 2xx to our INVITE, re-sent for each retransmission of that 2xx (§13.2.2.4). One is
    * enough: a new INVITE waits for the previous one's ACK (§14.1), and 2xx retransmissions stop within 64·T1, after
@@ -103,7 +105,7 @@ export abstract class Leg implements DialogOwner {
   /** The leg's RFC 4028 machine, made when a 2xx first brings a session timer. */
   #refresh: SessionRefresh | undefined;
   /** Accepting session-timer verdicts on the peer's INVITE/UPDATE, waiting for this leg's 2xx, by CSeq number. */
-  readonly #uasTimers = new Map<number, AcceptVerdict>();
+  #uasTimers: Map<number, AcceptVerdict> | undefined;
   /** The last session description this leg sent (offer or answer): a refresh re-INVITE repeats it (§7.4). */
   #lastSdp: { readonly body: Buffer; readonly contentType: string } | undefined;
   /** Methods in the peer's Allow (undefined: it sent none). */
@@ -245,10 +247,10 @@ export abstract class Leg implements DialogOwner {
 
   onAck(ack: SipRequest): void {
     const cseq = ack.cseq.seq;
-    const p = this.#pending2xx.get(cseq);
+    const p = this.#pending2xx?.get(cseq);
     if (p === undefined) return; // a retransmitted ACK, or one for a 2xx we no longer track: absorbed (§13.3.1.4)
     p.timer?.cancel();
-    this.#pending2xx.delete(cseq);
+    this.#forget2xx(cseq);
     this.emit({ type: 'ack', cseq, ack });
   }
 
@@ -267,9 +269,10 @@ export abstract class Leg implements DialogOwner {
   respond(tx: ServerTransaction, response: SipResponse): void {
     const method = response.cseq.method;
     if (response.status >= 200 && (method === 'INVITE' || method === 'UPDATE')) {
-      const v = this.#uasTimers.get(response.cseq.seq);
+      const v = this.#uasTimers?.get(response.cseq.seq);
       if (v !== undefined) {
-        this.#uasTimers.delete(response.cseq.seq);
+        this.#uasTimers!.delete(response.cseq.seq);
+        if (this.#uasTimers!.size === 0) this.#uasTimers = undefined;
         if (response.status < 300) {
           applyUasTimerHeaders(response.headers, v);
           this.armSessionTimer(v.timer);
@@ -287,18 +290,23 @@ export abstract class Leg implements DialogOwner {
     const cseq = response.cseq.seq;
     const now = this.ctx.clock.now();
     const p: Pending2xx = { tx, response, interval: this.ctx.t1, deadline: now + 64 * this.ctx.t1, timer: undefined };
-    this.#pending2xx.set(cseq, p);
+    (this.#pending2xx ??= new Map()).set(cseq, p);
     this.#arm2xx(cseq, p);
+  }
+
+  #forget2xx(cseq: number): void {
+    this.#pending2xx?.delete(cseq);
+    if (this.#pending2xx?.size === 0) this.#pending2xx = undefined;
   }
 
   #arm2xx(cseq: number, p: Pending2xx): void {
     const reliable = p.tx.isReliable;
     const wait = reliable ? p.deadline - this.ctx.clock.now() : Math.min(p.interval, p.deadline - this.ctx.clock.now());
     p.timer = this.ctx.clock.setTimer(Math.max(0, wait), () => {
-      if (this.#pending2xx.get(cseq) !== p) return;
+      if (this.#pending2xx?.get(cseq) !== p) return;
       if (this.ctx.clock.now() >= p.deadline) {
         // §13.3.1.4: no ACK within 64·T1 → the dialog is confirmed but the session ends (BYE).
-        this.#pending2xx.delete(cseq);
+        this.#forget2xx(cseq);
         this.emit({ type: 'ackTimeout', cseq });
         return;
       }
@@ -440,7 +448,7 @@ export abstract class Leg implements DialogOwner {
       return false;
     }
     if (verdict.action === 'accept') {
-      this.#uasTimers.set(request.cseq.seq, verdict);
+      (this.#uasTimers ??= new Map()).set(request.cseq.seq, verdict);
       return true;
     }
     this.log.info({ status: verdict.status }, verdict.reason);
@@ -451,7 +459,7 @@ export abstract class Leg implements DialogOwner {
 
   /** Keeps an accepting verdict for the 2xx this leg will send to the request with CSeq `seq` (initial INVITE). */
   protected expectUasTimer(seq: number, verdict: AcceptVerdict): void {
-    this.#uasTimers.set(seq, verdict);
+    (this.#uasTimers ??= new Map()).set(seq, verdict);
   }
 
   /**
@@ -500,13 +508,14 @@ export abstract class Leg implements DialogOwner {
 
   #noteSdp(body: Buffer, contentType: string | undefined): void {
     const ct = (contentType ?? 'application/sdp').toLowerCase();
+    // Copies: the body and its type are views of the datagram they came in, which they would keep alive.
     if (ct.startsWith('application/sdp')) {
-      this.#lastSdp = { body, contentType: contentType ?? 'application/sdp' };
+      this.#lastSdp = { body: Buffer.from(body), contentType: ct === 'application/sdp' ? 'application/sdp' : detached(contentType ?? ct) };
     } else if (ct.startsWith('multipart/')) {
       // SIP-I/SIP-T: the SDP part of a multipart body; the ISUP part never rides a refresh.
       try {
         const sdp = classifyBody({ contentType: { type: 'multipart', subtype: 'mixed', params: [] }, body }).sdp;
-        if (sdp !== undefined) this.#lastSdp = { body: sdp, contentType: 'application/sdp' };
+        if (sdp !== undefined) this.#lastSdp = { body: Buffer.from(sdp), contentType: 'application/sdp' };
       } catch {
         // not a body we can split: keep the previous SDP
       }
@@ -549,10 +558,10 @@ export abstract class Leg implements DialogOwner {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.#pending2xx.values()) p.timer?.cancel();
-    this.#pending2xx.clear();
+    for (const p of this.#pending2xx?.values() ?? []) p.timer?.cancel();
+    this.#pending2xx = undefined;
     this.#refresh?.close();
-    this.#uasTimers.clear();
+    this.#uasTimers = undefined;
     this.#lastAckTimer?.cancel();
     this.#lastAckTimer = undefined;
     this.dialog?.terminate();

@@ -74,14 +74,22 @@ export class OutboundLeg extends Leg {
   readonly endpoint: Endpoint;
   readonly callId = newCallId();
   readonly localTag = newTag();
-  #invite: SipRequest;
+  /**
+   * The INVITE of this attempt as last sent, held while its transaction lives: forks' late 2xx are ACKed and BYEd
+   * from it. Let go once the leg is answered and the transaction has ended (or the leg is closed): an established
+   * call keeps no parsed message alive.
+   */
+  #invite: SipRequest | undefined;
+  #inviteCseq: number;
+  #branch: string | undefined;
   /** The session-timer headers of the INVITE in flight (RFC 4028 §7.1; after a 422, the retry's). */
   #sentTimer: RequestTimerHeaders;
   #retries422 = 0;
   protected readonly role = 'uac';
   #state: OutboundState = 'Calling';
   #ict: InviteClientTransaction | undefined;
-  #forks = new Map<string, Dialog>();
+  /** Early dialogs by remote tag while unanswered (forking, §12.1.2); absent once a 2xx picked the winner. */
+  #forks: Map<string, Dialog> | undefined;
   #isCancelPending = false;
   #cancelHeaders: readonly HeaderField[] = [];
   #timerC: TimerHandle | undefined;
@@ -116,6 +124,8 @@ export class OutboundLeg extends Leg {
       headers,
       ...(init.body === undefined ? {} : { body: init.body }),
     });
+    this.#inviteCseq = this.#invite.cseq.seq;
+    this.#branch = this.#invite.branch;
     this.register(this.callId, this.localTag);
   }
 
@@ -123,14 +133,20 @@ export class OutboundLeg extends Leg {
     return this.#state;
   }
 
-  /** The INVITE of this attempt as last sent (after a 422, the retry). */
+  /** The INVITE of this attempt as last sent (after a 422, the retry), while it is held (see `#invite`). */
   get invite(): SipRequest {
+    if (this.#invite === undefined) throw new Error(`the INVITE of leg ${this.callId} is no longer held (${this.#state})`);
     return this.#invite;
+  }
+
+  /** CSeq number of the INVITE as last sent (its ACK and PRACKs name it). */
+  get inviteCseq(): number {
+    return this.#inviteCseq;
   }
 
   /** The top Via branch of our INVITE (loop detection looks for it in inbound INVITEs). */
   get branch(): string | undefined {
-    return this.invite.branch;
+    return this.#branch;
   }
 
   get hasProvisional(): boolean {
@@ -152,7 +168,8 @@ export class OutboundLeg extends Leg {
 
   /** Sends the INVITE (a new INVITE client transaction, §17.1.1). */
   start(): void {
-    if (this.#invite.body.length > 0) this.noteSentBody(this.#invite.body, this.#invite.headers.getRaw('Content-Type'));
+    const invite = this.invite;
+    if (invite.body.length > 0) this.noteSentBody(invite.body, invite.headers.getRaw('Content-Type'));
     this.#send();
   }
 
@@ -173,7 +190,9 @@ export class OutboundLeg extends Leg {
     ict.on('transportError', () => ict === this.#ict && this.#fail('transport', 503));
     // Ended (Timer M after the 2xx, Timer D after a failure): the leg lets go of it and of the messages it holds.
     ict.on('terminated', () => {
-      if (this.#ict === ict) this.#ict = undefined;
+      if (this.#ict !== ict) return;
+      this.#ict = undefined;
+      if (this.#state === 'Answered' || this.#state === 'Confirmed') this.#invite = undefined;
     });
   }
 
@@ -190,7 +209,7 @@ export class OutboundLeg extends Leg {
     if (verdict.action !== 'retry') return false;
     this.#retries422 += 1;
     this.#sentTimer = verdict.headers;
-    const prev = this.#invite;
+    const prev = this.invite;
     const headers = new HeaderList();
     for (const f of prev.headers.fields) {
       if (f.name === 'Session-Expires' || f.name === 'Min-SE' || f.name === 'Via' || f.name === 'CSeq') continue;
@@ -200,9 +219,11 @@ export class OutboundLeg extends Leg {
     headers.set('CSeq', { seq: prev.cseq.seq + 1, method: 'INVITE' });
     for (const f of requestTimerFields({ ...verdict.headers, supportedTimer: false })) headers.appendRaw(f.name, f.value);
     this.#invite = new SipRequest({ method: 'INVITE', uri: prev.uri, headers, body: prev.body });
+    this.#inviteCseq = this.#invite.cseq.seq;
+    this.#branch = this.#invite.branch;
     // The early dialogs of the refused INVITE are gone with it (§12.3: a non-2xx final ends them).
-    for (const f of this.#forks.values()) f.terminate();
-    this.#forks.clear();
+    for (const f of this.#forks?.values() ?? []) f.terminate();
+    this.#forks = undefined;
     this.dialog = undefined;
     this.#state = 'Calling';
     this.#send();
@@ -222,10 +243,10 @@ export class OutboundLeg extends Leg {
     const tag = r.to.tag;
     let isReliable = false;
     if (tag !== undefined) {
-      let fork = this.#forks.get(tag);
+      let fork = this.#forks?.get(tag);
       if (fork === undefined) {
         fork = Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
-        this.#forks.set(tag, fork);
+        (this.#forks ??= new Map()).set(tag, fork);
       }
       this.dialog ??= fork;
       isReliable = this.#prackIfReliable(r, fork);
@@ -245,7 +266,7 @@ export class OutboundLeg extends Leg {
     }
     if (!requires || rseq === undefined) return false;
     const prack = fork.createRequest('PRACK', {
-      headers: [{ name: 'RAck', value: `${rseq} ${this.invite.cseq.seq} INVITE` }],
+      headers: [{ name: 'RAck', value: `${rseq} ${this.#inviteCseq} INVITE` }],
     });
     prack.headers.setRaw('User-Agent', this.ctx.userAgent);
     void this.target()
@@ -256,7 +277,7 @@ export class OutboundLeg extends Leg {
 
   #onFinal(r: SipResponse): void {
     if (r.status >= 300) {
-      this.#timerC?.cancel();
+      this.#stopTimerC();
       if (this.#state === 'Failed') return;
       if (r.status === 422 && this.#retry422(r)) return;
       this.#state = 'Failed';
@@ -280,22 +301,21 @@ export class OutboundLeg extends Leg {
       this.#ackAndByeFork(r);
       return;
     }
-    this.#timerC?.cancel();
+    this.#stopTimerC();
     this.#state = 'Answered';
-    let d = this.#forks.get(tag);
-    if (d === undefined) {
-      d = Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
-      this.#forks.set(tag, d);
-    }
+    let d = this.#forks?.get(tag);
+    d ??= Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
     d.refreshTarget(r);
     d.confirm();
     this.dialog = d;
-    for (const [t, f] of this.#forks) if (t !== tag) f.terminate();
+    for (const [t, f] of this.#forks ?? []) if (t !== tag) f.terminate();
+    // The winner is `this.dialog` from now on; later 2xx of other forks are ACKed and BYEd without a fork entry.
+    this.#forks = undefined;
     if (this.#isCancelPending) {
       // The 2xx crossed our CANCEL (§9.1): the call is over for us — ACK and BYE. §9.1: "the UAC … will receive
       // the 2xx … the UAC MUST … ACK [it] … and then end the call with BYE"; the Call still hears that this attempt
       // is over (it waits for it to release the call and its admission slots).
-      this.ack(this.invite.cseq.seq);
+      this.ack(this.#inviteCseq);
       this.#state = 'Failed';
       void this.bye();
       this.#emitOut({ type: 'failure', kind: 'response', status: r.status });
@@ -310,7 +330,7 @@ export class OutboundLeg extends Leg {
 
   #ackAndByeFork(r: SipResponse): void {
     const d = Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
-    const ack = d.createAck(this.invite.cseq.seq);
+    const ack = d.createAck(this.#inviteCseq);
     const bye = d.createRequest('BYE');
     void (async () => {
       const t = (await numeric.resolve(d.remoteTarget).catch(() => [this.endpoint]))[0] ?? this.endpoint;
@@ -322,7 +342,12 @@ export class OutboundLeg extends Leg {
   /** Marks the ACK for the winning 2xx sent (called by the Call, possibly with the caller's late-offer answer). */
   ackAnswer(body?: Buffer, contentType?: string): void {
     if (this.#state === 'Answered') this.#state = 'Confirmed';
-    this.ack(this.invite.cseq.seq, body, contentType);
+    this.ack(this.#inviteCseq, body, contentType);
+  }
+
+  #stopTimerC(): void {
+    this.#timerC?.cancel();
+    this.#timerC = undefined;
   }
 
   #armTimerC(): void {
@@ -362,14 +387,14 @@ export class OutboundLeg extends Leg {
   }
 
   #fail(kind: FailureKind, status: number): void {
-    this.#timerC?.cancel();
+    this.#stopTimerC();
     if (this.#state === 'Failed' || this.#state === 'Answered' || this.#state === 'Confirmed') return;
     this.#state = 'Failed';
     this.#emitOut({ type: 'failure', kind, status });
   }
 
   override close(): void {
-    this.#timerC?.cancel();
+    this.#stopTimerC();
     super.close();
     // The INVITE transaction lives on until Timer M (64·T1) to pass on retransmitted 2xx; from now on they go to
     // the stand-in (which re-sends the ACK), so the transaction no longer keeps this leg and its call alive.
@@ -379,6 +404,7 @@ export class OutboundLeg extends Leg {
     if (ict !== undefined && (this.#state === 'Answered' || this.#state === 'Confirmed')) {
       this.#ict = undefined;
       ict.removeAllListeners();
+      this.#invite = undefined;
       const standIn = this.standIn;
       if (standIn !== undefined) ict.on('final', (r) => r.status < 300 && standIn.onStray2xx(r));
     }

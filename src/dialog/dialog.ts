@@ -16,6 +16,7 @@ import type { NameAddr } from '../sip/headers/header-types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { SipRequest as Request } from '../sip/message.js';
 import type { Uri } from '../sip/uri/uri-types.js';
+import { detached, detachedDeep } from '../util/detached.js';
 import { newBranch } from '../util/ids.js';
 
 export type DialogState = 'Early' | 'Confirmed' | 'Terminated';
@@ -49,6 +50,8 @@ export interface RequestOptions {
   readonly cseq?: number;
 }
 
+const NO_ROUTES: readonly NameAddr[] = [];
+
 const noTag = (na: NameAddr): NameAddr => {
   const { tag: _tag, ...rest } = na;
   return rest;
@@ -67,16 +70,20 @@ export class Dialog {
   readonly contact: NameAddr;
   #state: DialogState;
 
+  /**
+   * Values read from a message are copied ({@link detachedDeep}): a dialog outlives the message that created it, and
+   * would otherwise keep its whole header section alive through them.
+   */
   constructor(init: DialogInit) {
-    this.callId = init.callId;
-    this.localTag = init.localTag;
-    this.remoteTag = init.remoteTag;
-    this.localUri = noTag(init.localUri);
-    this.remoteUri = noTag(init.remoteUri);
+    this.callId = detached(init.callId);
+    this.localTag = detached(init.localTag);
+    this.remoteTag = init.remoteTag === undefined ? undefined : detached(init.remoteTag);
+    this.localUri = detachedDeep(noTag(init.localUri));
+    this.remoteUri = detachedDeep(noTag(init.remoteUri));
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
-    this.remoteTarget = init.remoteTarget;
-    this.routeSet = init.routeSet;
+    this.remoteTarget = detachedDeep(init.remoteTarget);
+    this.routeSet = init.routeSet.length === 0 ? NO_ROUTES : detachedDeep(init.routeSet);
     this.contact = init.contact;
     this.#state = init.state;
   }
@@ -158,7 +165,7 @@ export class Dialog {
   /** §12.2.1.2/§12.2.2: a target refresh request or its 2xx may change the remote target (Contact). */
   refreshTarget(message: SipRequest | SipResponse): void {
     const c = message.headers.get('Contact');
-    if (c !== undefined && !c.isStar && c.contacts[0] !== undefined) this.remoteTarget = c.contacts[0].uri;
+    if (c !== undefined && !c.isStar && c.contacts[0] !== undefined) this.remoteTarget = detachedDeep(c.contacts[0].uri);
   }
 
   /**

@@ -1,0 +1,24 @@
+/**
+ * A copy of `s` that does not keep the string it was cut from alive.
+ *
+ * V8 represents a substring of 13 characters or more as a slice of its parent: a Call-ID read from a datagram keeps
+ * the whole decoded header section (hundreds of bytes) alive for as long as the Call-ID lives. Long-lived state (a
+ * dialog, an established call) stores copies instead. Concatenation gives a rope; slicing the rope flattens it into
+ * a new string and returns a view of that one, so the original parent is no longer referenced.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
+ * A deep copy of plain data (strings, numbers, booleans, arrays, plain objects) whose strings are {@link detached}:
+ * for the parsed header values (URIs, name-addrs) that long-lived state keeps.
+ */
+export function detachedDeep<T>(v: T): T {
+  if (typeof v === 'string') return detached(v) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.length === 0 ? v : (v.map((x: unknown) => detachedDeep(x)) as T);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = detachedDeep(x);
+  return out as T;
+}
