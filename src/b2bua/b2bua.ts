@@ -31,6 +31,7 @@ import type { Endpoint, Source } from '../transport/transport.js';
 import { checkInbound } from '../dialog/media-auth-check.js';
 import { newTag } from '../util/ids.js';
 import { Call } from './call.js';
+import type { CallDeps } from './call.js';
 import { checkInviteBody } from './call-interworking.js';
 import type { InviteBodyVerdict } from './call-interworking.js';
 import type { CallState, CallSummary } from './call-state.js';
@@ -67,6 +68,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
   /** Calls whose outbound INVITE is not answered yet: the only ones a looped INVITE can belong to (#isLoop). */
   readonly #settingUp = new Set<Call>();
   readonly #byInvite = new Map<InviteServerTransaction, Call>();
+  #deps: CallDeps | undefined;
   readonly #scopes = new Map<Call, string[]>();
   readonly #byState = new Map<CallState, number>();
   readonly #onCallEnded: ((s: CallSummary) => void) | undefined;
@@ -204,6 +206,32 @@ export class B2bua implements CoreHandler, DialogRegistry {
     }
   }
 
+  /** What the calls need from here, shared by every call started under the same mappings (no closures per call). */
+  #callDeps(): CallDeps {
+    const mappings = this.#mappings.current;
+    if (this.#deps?.mappings === mappings) return this.#deps;
+    this.#deps = {
+      ctx: this.#ctx,
+      config: this.#config,
+      mappings,
+      allow: this.methods,
+      resolveTrunk: (t) => this.#trunks.endpointOf(t),
+      joinTrunk: (call, t) => {
+        if (t === call.ingressTrunk) return true;
+        const ok = this.#admission.join(t).ok;
+        if (ok) this.#scopes.get(call)?.push(t);
+        return ok;
+      },
+      onEnded: (c, s) => this.#ended(c, s),
+      onStateChange: (call, from, to) => {
+        if (to !== 'Routing' && to !== 'Proceeding') this.#settingUp.delete(call);
+        this.#countState(from, -1);
+        if (to !== 'Terminated') this.#countState(to, 1);
+      },
+    };
+    return this.#deps;
+  }
+
   #newCall(tx: InviteServerTransaction, request: SipRequest, source: Source): void {
     // Trunk ACL (brief): a request from an address no trunk's `from` allows is refused with 403, creating nothing.
     const ingress = this.#routes.ingressTrunk(source.remote.address);
@@ -248,39 +276,13 @@ export class B2bua implements CoreHandler, DialogRegistry {
     if (!verdict.ok) {
       return this.#refuse(tx, request, 'admission-limit', ingress, `${verdict.limit} limit of ${verdict.scope === '*' ? 'Tandem' : `trunk ${verdict.scope}`}`);
     }
-    // The INVITE transaction is found by CANCEL while the call is being set up. The closures below name `pending`,
-    // never `tx`: what they capture lives as long as the call, and `tx` holds the caller's INVITE.
-    let pending: InviteServerTransaction | undefined = tx;
-    const settle = (): void => {
-      if (pending !== undefined) this.#byInvite.delete(pending);
-      pending = undefined;
-    };
+    // CANCEL finds the call while the INVITE is unanswered; once the final is sent (answered, refused, or the
+    // transaction ended) a late CANCEL gets the UA core's 200, as Call.onCancel would give.
+    tx.on('stateChange', (_from, to) => {
+      if (to !== 'Proceeding') this.#byInvite.delete(tx);
+    });
     const call = new Call(
-      {
-        ctx: this.#ctx,
-        config: this.#config,
-        mappings: this.#mappings.current,
-        allow: this.methods,
-        resolveTrunk: (t) => this.#trunks.endpointOf(t),
-        joinTrunk: (t) => {
-          if (t === ingress) return true;
-          const ok = this.#admission.join(t).ok;
-          if (ok) this.#scopes.get(call)?.push(t);
-          return ok;
-        },
-        onEnded: (c, s) => {
-          // A CANCEL after the end finds no call: the UA core answers it (200; the INVITE already has its final).
-          settle();
-          this.#ended(c, s);
-        },
-        onStateChange: (from, to) => {
-          if (to !== 'Routing' && to !== 'Proceeding') this.#settingUp.delete(call);
-          // Answered: nothing left to cancel (a late CANCEL gets the UA core's 200, as Call.onCancel would give).
-          if (to === 'Connected') settle();
-          this.#countState(from, -1);
-          if (to !== 'Terminated') this.#countState(to, 1);
-        },
-      },
+      this.#callDeps(),
       tx,
       request,
       source,

@@ -44,7 +44,7 @@ import type { BackwardResponse } from './call-interworking.js';
 import { OutboundLeg } from './outbound-leg.js';
 import { detached } from '../util/detached.js';
 
-/** What a Call needs beyond its legs' context. */
+/** What a Call needs beyond its legs' context: one object shared by the calls that start under the same mappings. */
 export interface CallDeps {
   readonly ctx: LegContext;
   readonly config: Config;
@@ -53,11 +53,11 @@ export interface CallDeps {
   /** Resolves a trunk's `to` into where to send (undefined: the trunk is down or unresolvable). */
   resolveTrunk(trunk: string): Promise<Endpoint | undefined>;
   /** Takes a slot for the egress trunk (admission); false → try the next trunk. */
-  joinTrunk(trunk: string): boolean;
+  joinTrunk(call: Call, trunk: string): boolean;
   /** The call has ended: release admission slots, unregister, report. */
   onEnded(call: Call, summary: CallSummary): void;
   /** The call moved between states (the calls-by-state gauge of /metrics). */
-  onStateChange?(from: CallState, to: CallState): void;
+  onStateChange?(call: Call, from: CallState, to: CallState): void;
   readonly allow: readonly string[];
 }
 
@@ -136,7 +136,7 @@ export class Call {
     const from = this.#state;
     if (from === to || from === 'Terminated') return;
     this.#state = to;
-    this.#deps.onStateChange?.(from, to);
+    this.#deps.onStateChange?.(this, from, to);
   }
 
   get outbound(): OutboundLeg | undefined {
@@ -175,7 +175,7 @@ export class Call {
         this.#attempts.push({ trunk, startTime: now, endTime: now, status: 503, kind: 'down' });
         continue;
       }
-      if (!this.#deps.joinTrunk(trunk)) {
+      if (!this.#deps.joinTrunk(this, trunk)) {
         this.#attempts.push({ trunk, startTime: now, endTime: now, status: 503, kind: 'busy' });
         continue;
       }

@@ -89,7 +89,7 @@ export class InboundLeg extends Leg {
   ) {
     // A copy: the leg outlives its INVITE, whose header section a plain Call-ID would keep alive.
     const callId = detached(invite.callId);
-    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'in', callId })), emit, sessionTimer.config, mediaAuth);
+    super(ctx, lazyChild(ctx.logger, { leg: 'in', callId }), emit, sessionTimer.config, mediaAuth);
     this.callId = callId;
     this.inviteCseq = invite.cseq.seq;
     this.requires100rel = hasOptionTag(invite, 'Require', '100rel');

@@ -72,12 +72,11 @@ const numeric = new NumericResolver();
 export class OutboundLeg extends Leg {
   readonly trunk: string;
   readonly endpoint: Endpoint;
-  readonly callId = newCallId();
+  readonly callId: string;
   readonly localTag = newTag();
   /**
-   * The INVITE of this attempt as last sent, held while its transaction lives: forks' late 2xx are ACKed and BYEd
-   * from it. Let go once the leg is answered and the transaction has ended (or the leg is closed): an established
-   * call keeps no parsed message alive.
+   * The INVITE of this attempt as last sent, held until a 2xx answers it: from then on the dialog stands for it
+   * (forks' late 2xx are ACKed and BYEd through `Dialog.forkOf`), and an established call keeps no message alive.
    */
   #invite: SipRequest | undefined;
   #inviteCseq: number;
@@ -96,7 +95,9 @@ export class OutboundLeg extends Leg {
   readonly #emitOut: (e: OutboundEvent) => void;
 
   constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, emit: (e: OutboundEvent) => void) {
-    super(ctx, lazyChild(ctx.logger, () => ({ leg: 'out', trunk, callId: this.callId })), emit, init.sessionTimer, init.mediaAuth);
+    const callId = newCallId();
+    super(ctx, lazyChild(ctx.logger, { leg: 'out', trunk, callId }), emit, init.sessionTimer, init.mediaAuth);
+    this.callId = callId;
     this.#emitOut = emit;
     this.trunk = trunk;
     this.endpoint = endpoint;
@@ -190,9 +191,7 @@ export class OutboundLeg extends Leg {
     ict.on('transportError', () => ict === this.#ict && this.#fail('transport', 503));
     // Ended (Timer M after the 2xx, Timer D after a failure): the leg lets go of it and of the messages it holds.
     ict.on('terminated', () => {
-      if (this.#ict !== ict) return;
-      this.#ict = undefined;
-      if (this.#state === 'Answered' || this.#state === 'Confirmed') this.#invite = undefined;
+      if (this.#ict === ict) this.#ict = undefined;
     });
   }
 
@@ -308,6 +307,7 @@ export class OutboundLeg extends Leg {
     d.refreshTarget(r);
     d.confirm();
     this.dialog = d;
+    this.#invite = undefined;
     for (const [t, f] of this.#forks ?? []) if (t !== tag) f.terminate();
     // The winner is `this.dialog` from now on; later 2xx of other forks are ACKed and BYEd without a fork entry.
     this.#forks = undefined;
@@ -329,7 +329,11 @@ export class OutboundLeg extends Leg {
   }
 
   #ackAndByeFork(r: SipResponse): void {
-    const d = Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
+    const winner = this.dialog;
+    const d =
+      this.#invite === undefined && winner !== undefined
+        ? Dialog.forkOf(winner, this.#inviteCseq, r)
+        : Dialog.asUac(this.invite, r, this.ctx.contactFor(this.endpoint.protocol));
     const ack = d.createAck(this.#inviteCseq);
     const bye = d.createRequest('BYE');
     void (async () => {
@@ -404,7 +408,6 @@ export class OutboundLeg extends Leg {
     if (ict !== undefined && (this.#state === 'Answered' || this.#state === 'Confirmed')) {
       this.#ict = undefined;
       ict.removeAllListeners();
-      this.#invite = undefined;
       const standIn = this.standIn;
       if (standIn !== undefined) ict.on('final', (r) => r.status < 300 && standIn.onStray2xx(r));
     }

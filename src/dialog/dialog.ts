@@ -132,6 +132,29 @@ export class Dialog {
     });
   }
 
+  /**
+   * §13.2.2.4: the dialog of another fork's 2xx to the INVITE that created `sibling` (§12.1.2 with the INVITE's side
+   * taken from the sibling): our Call-ID, tag, URIs and Contact; the peer's tag, Contact and Record-Route (reversed)
+   * from the response. Without a Contact (a malformed 2xx) the sibling's remote target stands in for the
+   * Request-URI.
+   */
+  static forkOf(sibling: Dialog, inviteSeq: number, response: SipResponse): Dialog {
+    const c = response.headers.get('Contact');
+    return new Dialog({
+      callId: sibling.callId,
+      localTag: sibling.localTag,
+      remoteTag: response.to.tag,
+      localUri: sibling.localUri,
+      remoteUri: sibling.remoteUri,
+      localSeq: inviteSeq,
+      remoteSeq: undefined,
+      remoteTarget: c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : sibling.remoteTarget,
+      routeSet: [...(response.headers.get('Record-Route') ?? [])].reverse(),
+      contact: sibling.contact,
+      state: 'Confirmed',
+    });
+  }
+
   get state(): DialogState {
     return this.#state;
   }

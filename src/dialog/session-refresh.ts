@@ -23,9 +23,11 @@
  * ```
  *
  * Timers: the refresh timer belongs to Active (only when Tandem refreshes) and the glare timer to GlareWait; leaving
- * the state cancels them. The expiry timer belongs to the session: each 2xx arms it anew (§10: "only a 2xx moves
- * it") and it runs through Active, Refreshing, GlareWait and Lapsing; Off, Expired and Closed cancel it. A refresh
- * answered after the machine left Refreshing (closed, expired, re-armed by a crossing 2xx) is ignored.
+ * the state cancels them. The session expiration belongs to the session: each 2xx moves it (§10: "only a 2xx moves
+ * it") and it holds through Active, Refreshing, GlareWait and Lapsing; Off, Expired and Closed drop it. Its timer is
+ * armed only when nothing fires before it: in Active when the peer refreshes, and from Refreshing on when Tandem
+ * does (its refresh, at half the interval, always comes first) — one live timer per leg in the common states. A
+ * refresh answered after the machine left Refreshing (closed, expired, re-armed by a crossing 2xx) is ignored.
  *
  * @see https://www.rfc-editor.org/rfc/rfc4028#section-10
  * @packageDocumentation
@@ -137,7 +139,9 @@ export class SessionRefresh {
   #timer: SessionTimerState | null = null;
   /** The timer of the current state: refresh (Active) or glare (GlareWait). */
   #stateTimer: TimerHandle | undefined;
-  /** The session expiration (§10): armed on each 2xx only. */
+  /** When the session expires (§10: set by each 2xx only), clock ms; undefined in Idle, Off, Expired, Closed. */
+  #expiresAt: number | undefined;
+  /** The timer of {@link SessionRefresh.#expiresAt}, while armed (see the module header for when). */
   #expiryTimer: TimerHandle | undefined;
   /** The refresh request awaiting its answer (Refreshing only). */
   #inFlight: RefreshRequestVerdict | null = null;
@@ -274,7 +278,7 @@ export class SessionRefresh {
     }
     // RFC 4028 §10: the non-refresher's BYE at interval − min(32 s, interval/3); the refresher's deadline is the
     // session expiration itself (policy/session-timer.ts sessionTimerState).
-    this.#expiryTimer = this.#clock.setTimer(expiryDelayMs(timer), () => this.#onExpiryTimer());
+    this.#expiresAt = this.#clock.now() + expiryDelayMs(timer);
     this.#log.debug({ why, interval: timer.interval, refresher: timer.refresher, weAreRefresher: timer.weAreRefresher }, 'session timer armed');
     this.#transition('Active');
   }
@@ -292,10 +296,14 @@ export class SessionRefresh {
         // RFC 4028 §7.2/§9: "It is RECOMMENDED that this refresh be sent once half the session interval has elapsed."
         const delay = this.#timer === null ? null : refreshDelayMs(this.#timer);
         if (delay !== null) this.#stateTimer = this.#clock.setTimer(delay, () => this.#onRefreshTimer());
+        else this.#armExpiry();
         break;
       }
       case 'GlareWait':
         this.#stateTimer = this.#clock.setTimer(glareWaitMs(this.#isCallIdOwner, this.#random), () => this.#onGlareTimer());
+        break;
+      case 'Refreshing':
+        this.#armExpiry();
         break;
       case 'Off':
       case 'Expired':
@@ -303,15 +311,22 @@ export class SessionRefresh {
         this.#cancelExpiry();
         break;
       case 'Idle':
-      case 'Refreshing':
       case 'Lapsing':
         break;
     }
   }
 
+  /** Arms the expiry timer for the session expiration, unless it is armed already. */
+  #armExpiry(): void {
+    const at = this.#expiresAt;
+    if (this.#expiryTimer !== undefined || at === undefined) return;
+    this.#expiryTimer = this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => this.#onExpiryTimer());
+  }
+
   #cancelExpiry(): void {
     this.#expiryTimer?.cancel();
     this.#expiryTimer = undefined;
+    this.#expiresAt = undefined;
   }
 
   #onRefreshTimer(): void {

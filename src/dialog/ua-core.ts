@@ -117,7 +117,7 @@ export class UaCore implements TransactionUser {
     if (this.#handler?.onCancel(tx, cancel, invite, source) === true) return;
     // §9.2: the CANCEL is answered 200; the INVITE, if still pending, 487.
     this.#reply(tx, cancel, 200);
-    if (invite.lastFinal === undefined) invite.respond(createResponse(invite.request, 487, { toTag: newTag() }));
+    if (invite.state === 'Proceeding') invite.respond(createResponse(invite.request, 487, { toTag: newTag() }));
   }
 
   onStrayAck(ack: SipRequest, source: Source): void {

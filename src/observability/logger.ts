@@ -30,23 +30,42 @@ export function silentLogger(): Logger {
 
 const noop = (): void => undefined;
 
+/** Bindings of a child logger, or what makes them on first use. */
+export type Bindings = Record<string, unknown>;
+
+/**
+ * The Proxy handler of {@link lazyChild}: one small object per child (no closures), the pino child made on the first
+ * call at an enabled level.
+ */
+class LazyChildHandler implements ProxyHandler<Logger> {
+  #child: Logger | undefined;
+  readonly #parent: Logger;
+  readonly #bindings: Bindings | (() => Bindings);
+
+  constructor(parent: Logger, bindings: Bindings | (() => Bindings)) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  get(_target: Logger, prop: string | symbol): unknown {
+    const parent = this.#parent;
+    if (this.#child === undefined) {
+      if (prop === 'isLevelEnabled') return (level: string) => parent.isLevelEnabled(level);
+      if ((prop === 'trace' || prop === 'debug' || prop === 'info') && !parent.isLevelEnabled(prop)) return noop;
+    }
+    const b = this.#bindings;
+    const c = (this.#child ??= parent.child(typeof b === 'function' ? b() : b));
+    const v: unknown = Reflect.get(c, prop, c);
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+  }
+}
+
 /**
  * A child logger made on first use (STYLE.md: children bound to call and leg). A pino child costs a few µs and a few
  * hundred bytes, and most legs never log above the configured level: until something is logged at an enabled level,
- * only the bindings closure exists. Calls below the level are no-ops without making the child.
+ * only the bindings exist (pass them as data where they are known: a function is one more closure per child). Calls
+ * below the level are no-ops without making the child.
  */
-export function lazyChild(parent: Logger, bindings: () => Record<string, unknown>): Logger {
-  let child: Logger | undefined;
-  const materialize = (): Logger => (child ??= parent.child(bindings()));
-  return new Proxy(parent, {
-    get(_target, prop) {
-      if (child === undefined) {
-        if (prop === 'isLevelEnabled') return (level: string) => parent.isLevelEnabled(level);
-        if ((prop === 'trace' || prop === 'debug' || prop === 'info') && !parent.isLevelEnabled(prop)) return noop;
-      }
-      const c = materialize();
-      const v: unknown = Reflect.get(c, prop, c);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
-    },
-  });
+export function lazyChild(parent: Logger, bindings: Bindings | (() => Bindings)): Logger {
+  return new Proxy(parent, new LazyChildHandler(parent, bindings));
 }

@@ -48,11 +48,10 @@ export abstract class ClientTransactionBase<
   S extends TransactionState,
   E extends EventMap & ClientTransactionEvents<S>,
 > extends Transaction<S, E> {
-  /** The request as sent (the transport fills in the top Via sent-by on the first send). */
-  readonly request: SipRequest;
   /** Where the request goes; retransmissions and the non-2xx ACK go to the same place (§17.1.1.3). */
   readonly target: Endpoint;
 
+  #request: SipRequest | undefined;
   #final: SipResponse | undefined;
   #deferred: Deferred<SipResponse> | undefined;
 
@@ -65,8 +64,22 @@ export abstract class ClientTransactionBase<
     initial: S,
   ) {
     super(ctx, id, request.method, isReliable, initial);
-    this.request = request;
+    this.#request = request;
     this.target = target;
+  }
+
+  /**
+   * The request as sent (the transport fills in the top Via sent-by on the first send).
+   * @throws InvalidStateError once let go (an INVITE client transaction in Accepted: {@link releaseRequest}).
+   */
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new InvalidStateError(`${this.kind} transaction ${this.id} no longer holds its request (${this.state})`);
+    return this.#request;
+  }
+
+  /** Nothing will be sent from this request again (no retransmission, CANCEL or ACK is built from it): let it go. */
+  protected releaseRequest(): void {
+    this.#request = undefined;
   }
 
   /**

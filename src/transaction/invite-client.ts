@@ -114,6 +114,8 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
       case 'Accepted':
         // RFC 6026 §7.2: "The client transaction MUST start Timer M [64*T1] when it enters the 'Accepted' state".
         this.armTimer('M', this.ctx.timers.timerM, ['Accepted']);
+        // RFC 6026 §7.2: Accepted only passes further 2xx up; the INVITE is neither re-sent nor CANCELled any more.
+        this.releaseRequest();
         return;
       case 'Terminated':
         return;

@@ -72,8 +72,8 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
    * @internal Created by `TransactionLayer` for a new INVITE. Enters Proceeding and arms the 200 ms 100-Trying
    * guard.
    */
-  constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source) {
-    super(ctx, id, request, source, 'Proceeding');
+  constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source, isMatchedByBranch = true) {
+    super(ctx, id, request, source, 'Proceeding', isMatchedByBranch);
     this.#timerG = ctx.timers.timerG;
     // §17.2.1: "The server transaction MUST generate a 100 (Trying) response unless it knows that the TU will
     // generate a provisional or final response within 200 ms". We give the TU those 200 ms.
@@ -102,6 +102,8 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
       case 'Accepted':
         // RFC 6026 §7.1: "the server transaction MUST … start Timer L with a value of 64*T1".
         this.armTimer('L', this.ctx.timers.timerL, ['Accepted']);
+        // Nothing is re-sent from Accepted: the INVITE and the 2xx need not stay for Timer L's 64·T1.
+        this.releaseMessages();
         return;
       case 'Terminated':
         return;
@@ -210,7 +212,7 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
       // RFC 6026 §7.1: "The server transaction MUST NOT generate 2xx retransmissions on its own. Any retransmission of
       // the 2xx response passed from the TU to the transaction while in the 'Accepted' state MUST be passed to the
       // transport layer for transmission."
-      this.sendFinal(response, true);
+      this.sendFinalRetransmission(response);
       return;
     }
     this.rejectResponse(response);

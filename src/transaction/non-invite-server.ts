@@ -70,10 +70,10 @@ export class NonInviteServerTransaction extends ServerTransactionBase<
   protected readonly transitions = NON_INVITE_SERVER_TRANSITIONS;
 
   /** @internal Created by `TransactionLayer` for a new non-INVITE, non-ACK request; enters Trying. */
-  constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source) {
+  constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source, isMatchedByBranch = true) {
     // §17.2.2: "The state machine is initialized in the 'Trying' state and is passed a request other than INVITE or
     // ACK when initialized. This request is passed up to the TU."
-    super(ctx, id, request, source, 'Trying');
+    super(ctx, id, request, source, 'Trying', isMatchedByBranch);
   }
 
   protected onEnter(state: NonInviteServerState): void {

@@ -19,18 +19,33 @@ export abstract class ServerTransactionBase<
   S extends TransactionState,
   E extends EventMap & TransactionEvents<S>,
 > extends Transaction<S, E> {
-  /** The request that created the transaction. */
-  readonly request: SipRequest;
   /** Where it came from; responses go back per RFC 3261 §18.2.2. */
   readonly source: Source;
+  /**
+   * The transaction is matched by branch (RFC 3261 §17.2.3), not by the RFC 2543 rules, which compare the request's
+   * Request-URI and tags and the response's To tag for as long as the transaction lives.
+   */
+  readonly isMatchedByBranch: boolean;
 
+  #request: SipRequest | undefined;
   #lastProvisional: SipResponse | undefined;
   #lastFinal: SipResponse | undefined;
 
-  protected constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source, initial: S) {
+  protected constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source, initial: S, isMatchedByBranch: boolean) {
     super(ctx, id, request.method, isReliable(source.protocol), initial);
-    this.request = request;
+    this.#request = request;
     this.source = source;
+    this.isMatchedByBranch = isMatchedByBranch;
+  }
+
+  /**
+   * The request that created the transaction.
+   * @throws InvalidStateError once let go ({@link ServerTransactionBase.releaseMessages}: an INVITE transaction in
+   *   Accepted).
+   */
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new InvalidStateError(`${this.kind} transaction ${this.id} no longer holds its request (${this.state})`);
+    return this.#request;
   }
 
   /**
@@ -83,10 +98,31 @@ export abstract class ServerTransactionBase<
   }
 
   /**
+   * A 2xx retransmission the TU passes in Accepted: sent, and remembered only where the RFC 2543 matching reads the
+   * last response ({@link ServerTransactionBase.releaseMessages}).
+   */
+  protected sendFinalRetransmission(response: SipResponse): void {
+    if (this.isMatchedByBranch) this.sendResponseTo(response, this.source, true);
+    else this.sendFinal(response, true);
+  }
+
+  /**
    * Terminated: nothing can be re-sent any more, so the responses are released (a call's leg keeps its transaction
    * object for the whole call; the messages need not stay with it).
    */
   protected override onDisposed(): void {
+    this.#lastFinal = undefined;
+    this.#lastProvisional = undefined;
+  }
+
+  /**
+   * Lets go of the request and the responses while the transaction lingers with nothing left to re-send (an INVITE
+   * server transaction in Accepted: RFC 6026 §7.1 absorbs INVITE retransmissions and passes ACKs up, the TU sends
+   * the 2xx retransmissions itself). A branch-matched transaction only: RFC 2543 matching reads them to the end.
+   */
+  protected releaseMessages(): void {
+    if (!this.isMatchedByBranch) return;
+    this.#request = undefined;
     this.#lastFinal = undefined;
     this.#lastProvisional = undefined;
   }

@@ -335,8 +335,8 @@ export class TransactionLayer {
         : `${request.topVia.branch ?? ''}/${request.method}`;
     const tx: ServerTransaction =
       request.method === Method.INVITE
-        ? new InviteServerTransaction(this.#ctx, id, request, source)
-        : new NonInviteServerTransaction(this.#ctx, id, request, source);
+        ? new InviteServerTransaction(this.#ctx, id, request, source, key !== undefined)
+        : new NonInviteServerTransaction(this.#ctx, id, request, source, key !== undefined);
     if (key !== undefined) this.#servers.set(key, tx);
     if (legacyKey !== undefined) {
       const list = this.#legacy.get(legacyKey);

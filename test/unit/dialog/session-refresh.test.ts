@@ -83,13 +83,14 @@ describe('RFC 4028 §7.2/§9 Tandem is the refresher on the leg', () => {
     const { clock, sr, sent } = harness({ peerAllow: WITH_UPDATE });
     sr.start(ours(1800));
     expect(sr.state).toBe('Active');
-    expect(clock.liveTimers).toBe(2); // refresh + expiry
+    expect(clock.liveTimers).toBe(1); // the refresh; the expiry (later) is armed when the refresh goes out
     clock.advance(900 * S - 1);
     expect(sent).toHaveLength(0);
     clock.advance(1);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.at).toBe(900 * S);
     expect(sr.state).toBe('Refreshing');
+    expect(clock.liveTimers).toBe(1); // the expiry, 900 s from now
   });
 
   it('§7.4 refresh is an UPDATE without SDP when the peer allows UPDATE, always with ;refresher=uac', () => {
@@ -577,13 +578,13 @@ describe('RFC 4028 §10 lifecycle: timers never outlive the dialog', () => {
     expect(lapsing.clock.liveTimers).toBe(0);
   });
 
-  it('re-arming on every refresh keeps exactly one expiry (and one refresh) timer armed', () => {
+  it('re-arming on every refresh keeps exactly one timer armed (the refresh while Tandem refreshes, else the expiry)', () => {
     const { clock, sr } = harness();
     sr.start(ours(1800));
     for (let i = 0; i < 10; i++) {
       clock.advance(100 * S);
       sr.onRefreshReceived(ours(1800));
-      expect(clock.liveTimers).toBe(2);
+      expect(clock.liveTimers).toBe(1);
     }
     sr.onOwnRequestAnswered(theirs(1800));
     expect(clock.liveTimers).toBe(1);
