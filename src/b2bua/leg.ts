@@ -395,6 +395,7 @@ export abstract class Leg implements DialogOwner {
     this.#lastAckTimer = this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
       this.#lastAckTimer = undefined;
       this.#lastAck = undefined;
+      this.#lastAckTarget = undefined;
     });
     this.#sendAck(ack);
   }

@@ -3,11 +3,11 @@
  *
  * V8 represents a substring of 13 characters or more as a slice of its parent: a Call-ID read from a datagram keeps
  * the whole decoded header section (hundreds of bytes) alive for as long as the Call-ID lives. Long-lived state (a
- * dialog, an established call) stores copies instead. Concatenation gives a rope; slicing the rope flattens it into
- * a new string and returns a view of that one, so the original parent is no longer referenced.
+ * dialog, an established call) stores copies instead: a JSON round trip makes a new flat string (lossless for any
+ * string; a slice of a concatenation would also drop the parent but costs one more object, the slice itself).
  */
 export function detached(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /**
@@ -18,7 +18,11 @@ export function detachedDeep<T>(v: T): T {
   if (typeof v === 'string') return detached(v) as T;
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.length === 0 ? v : (v.map((x: unknown) => detachedDeep(x)) as T);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = detachedDeep(x);
+  // A spread clone keeps the object's shape (fast in-object properties); its values are then replaced in place.
+  const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+  for (const k in out) {
+    const x = out[k];
+    if (typeof x === 'string' || (typeof x === 'object' && x !== null)) out[k] = detachedDeep(x);
+  }
   return out as T;
 }
