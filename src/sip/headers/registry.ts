@@ -151,22 +151,19 @@ export function typedHeaderIndex(name: string): number {
   return TYPED_INDEX.get(name) ?? -1;
 }
 
-/** @internal A header name as commonly written: its exact spelling, the canonical name and the typed index (or -1). */
-export interface HeaderSpelling {
-  readonly spelling: string;
-  readonly canonical: string;
-  readonly typedIndex: number;
-}
-
 /**
- * Canonical spellings and compact letters (lower and upper case), bucketed by first character: the receive path
- * recognizes a name in place, without slicing it out or hashing it.
+ * Canonical spellings and compact letters (lower and upper case), grouped by first character in flat tables: the
+ * receive path recognizes a name in place, without slicing it out or hashing it, and gets back an index into
+ * {@link HEADER_SPELLING_LENGTH}, {@link HEADER_SPELLING_CANONICAL} and {@link HEADER_SPELLING_TYPED_INDEX}. Entries of
+ * the group of character `c` are `SPELLING_FIRST[c]` up to `SPELLING_FIRST[c + 1]`; the characters of entry `j` are
+ * `SPELLING_CODES[SPELLING_CODE_AT[j] …]`. (Plain loads from typed arrays: with one object per entry, the look-up
+ * checked the shape of the entry and of its string at every step, and `startsWith` with a spelling the compiler knows
+ * nothing about becomes a loop that checks the representation of both strings at every character.)
  */
-const SPELLINGS_BY_FIRST: readonly (readonly HeaderSpelling[] | undefined)[] = (() => {
-  const buckets: HeaderSpelling[][] = [];
+const SPELLINGS: readonly (readonly [spelling: string, canonical: string])[] = (() => {
+  const buckets: [string, string][][] = [];
   const add = (spelling: string, canonical: string): void => {
-    const c = spelling.charCodeAt(0);
-    (buckets[c] ??= []).push({ spelling, canonical, typedIndex: typedHeaderIndex(canonical) });
+    (buckets[spelling.charCodeAt(0)] ??= []).push([spelling, canonical]);
   };
   for (const name of TYPED_HEADER_NAMES) add(name, name);
   for (const name of KNOWN_NAMES) add(name, name);
@@ -174,36 +171,83 @@ const SPELLINGS_BY_FIRST: readonly (readonly HeaderSpelling[] | undefined)[] = (
     add(letter, name);
     add(letter.toUpperCase(), name);
   }
-  return Array.from({ length: 128 }, (_, c) => buckets[c]);
+  const out: [string, string][] = [];
+  for (let c = 0; c < 128; c++) out.push(...(buckets[c] ?? []));
+  return out;
 })();
-
-/**
- * @internal The spelling entry for the header name that starts at `start` and is followed directly by ":" (as in
- * `Via: …`, the way nearly every peer writes it), found without looking for the colon first; undefined otherwise.
- */
-export function headerSpellingBeforeColon(text: string, start: number): HeaderSpelling | undefined {
-  const bucket = SPELLINGS_BY_FIRST[text.charCodeAt(start)];
-  if (bucket === undefined) return undefined;
-  for (let i = 0; i < bucket.length; i++) {
-    const e = bucket[i]!;
-    if (text.charCodeAt(start + e.spelling.length) === 0x3a && text.startsWith(e.spelling, start)) return e;
+const SPELLING_FIRST: Int32Array = (() => {
+  const t = new Int32Array(129);
+  let j = 0;
+  for (let c = 0; c < 128; c++) {
+    t[c] = j;
+    while (j < SPELLINGS.length && SPELLINGS[j]![0].charCodeAt(0) === c) j++;
   }
-  return undefined;
+  t[128] = j;
+  return t;
+})();
+const SPELLING_CODE_AT: Int32Array = (() => {
+  const t = new Int32Array(SPELLINGS.length);
+  let at = 0;
+  for (let j = 0; j < SPELLINGS.length; j++) {
+    t[j] = at;
+    at += SPELLINGS[j]![0].length;
+  }
+  return t;
+})();
+/** Every spelling's characters (all ASCII), one after the other. */
+const SPELLING_CODES: Uint8Array = Uint8Array.from(
+  SPELLINGS.flatMap(([spelling]) => Array.from(spelling, (ch) => ch.charCodeAt(0))),
+);
+
+/** @internal Length of each spelling (by the index {@link headerSpellingBeforeColon} returns). */
+export const HEADER_SPELLING_LENGTH: Int32Array = Int32Array.from(SPELLINGS, ([spelling]) => spelling.length);
+
+/** @internal Canonical name of each spelling (same index). */
+export const HEADER_SPELLING_CANONICAL: readonly string[] = SPELLINGS.map(([, canonical]) => canonical);
+
+/** @internal {@link typedHeaderIndex} of each spelling's canonical name, or -1 (same index). */
+export const HEADER_SPELLING_TYPED_INDEX: Int32Array = Int32Array.from(SPELLINGS, ([, canonical]) =>
+  typedHeaderIndex(canonical),
+);
+
+/** True when `text[start + 1, start + len)` is spelled as entry `j` (its first character is known to match). */
+function restMatches(text: string, start: number, j: number, len: number): boolean {
+  const at = SPELLING_CODE_AT[j]!;
+  let k = 1;
+  while (k < len && text.charCodeAt(start + k) === SPELLING_CODES[at + k]) k++;
+  return k === len;
 }
 
 /**
- * @internal The spelling entry for the header name `text[start, end)` when it is written exactly as a canonical name
- * or a compact letter (as nearly every peer writes it); undefined otherwise (then use {@link canonicalHeaderName}).
+ * @internal The spelling (its index in the HEADER_SPELLING_ tables) of the header name that starts at `start` and is
+ * followed directly by ":" (as in `Via: …`, the way nearly every peer writes it), found without looking for the colon
+ * first; -1 otherwise.
  */
-export function headerSpellingAt(text: string, start: number, end: number): HeaderSpelling | undefined {
-  const bucket = SPELLINGS_BY_FIRST[text.charCodeAt(start)];
-  if (bucket === undefined) return undefined;
-  const len = end - start;
-  for (let i = 0; i < bucket.length; i++) {
-    const e = bucket[i]!;
-    if (e.spelling.length === len && text.startsWith(e.spelling, start)) return e;
+export function headerSpellingBeforeColon(text: string, start: number): number {
+  const c = text.charCodeAt(start);
+  if (!(c < 128)) return -1;
+  const to = SPELLING_FIRST[c + 1]!;
+  for (let j = SPELLING_FIRST[c]!; j < to; j++) {
+    const len = HEADER_SPELLING_LENGTH[j]!;
+    if (text.charCodeAt(start + len) === 0x3a && restMatches(text, start, j, len)) return j;
   }
-  return undefined;
+  return -1;
+}
+
+/**
+ * @internal The spelling (its index in the HEADER_SPELLING_ tables) of the header name `text[start, end)` when it is
+ * written exactly as a canonical name or a compact letter (as nearly every peer writes it); -1 otherwise (then use
+ * {@link canonicalHeaderName}).
+ */
+export function headerSpellingAt(text: string, start: number, end: number): number {
+  const c = text.charCodeAt(start);
+  if (!(c < 128)) return -1;
+  const len = end - start;
+  const to = SPELLING_FIRST[c + 1]!;
+  for (let j = SPELLING_FIRST[c]!; j < to; j++) {
+    if (HEADER_SPELLING_LENGTH[j] === len && restMatches(text, start, j, len)) return j;
+  }
+  return -1;
 }
 
 /**

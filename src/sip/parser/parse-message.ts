@@ -7,10 +7,14 @@
  * reported; header lines read so far come back with it so that the receive path can still answer 400 when a Via
  * is readable (`badRequestFor`).
  */
+import { isAscii } from 'node:buffer';
 import { SipHeaderError, SipParseError, SipUriError } from '../errors.js';
 import type { HeaderField } from '../header-list.js';
 import { HeaderList } from '../header-list.js';
 import {
+  HEADER_SPELLING_CANONICAL,
+  HEADER_SPELLING_LENGTH,
+  HEADER_SPELLING_TYPED_INDEX,
   TYPED_HEADER_DEFS,
   TYPED_HEADER_NAMES,
   canonicalHeaderName,
@@ -52,6 +56,9 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(Method));
 const DEFS = TYPED_HEADER_DEFS;
 const spellingAt = headerSpellingAt;
 const spellingBeforeColon = headerSpellingBeforeColon;
+const SPELLING_LENGTH = HEADER_SPELLING_LENGTH;
+const SPELLING_CANONICAL = HEADER_SPELLING_CANONICAL;
+const SPELLING_TYPED_INDEX = HEADER_SPELLING_TYPED_INDEX;
 const List = HeaderList;
 const Request = SipRequest;
 const Response = SipResponse;
@@ -62,6 +69,7 @@ const CLASS = CHAR_CLASS;
 const TOKEN = CharClass.Token;
 const interned = sliceInterned;
 const ParseError = SipParseError;
+const isAsciiBytes = isAscii;
 
 /** Method names as constants (see scanner.ts `sliceInterned`). */
 const METHOD_NAMES = internTable(Object.values(Method));
@@ -69,6 +77,12 @@ const METHOD_NAMES = internTable(Object.values(Method));
 /** The end of the header section: CRLF CRLF, or bare LF LF (needles as bytes: no string conversion per call). */
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const LFLF = Buffer.from('\n\n', 'latin1');
+
+/**
+ * Largest message decoded whole before its header section is delimited (see parseMessage): beyond it, decoding a body
+ * that the header section does not need would cost more than the search it saves.
+ */
+const WHOLE_DECODE_MAX = 2048;
 
 /** Parses one complete message (a UDP datagram, or one framed by StreamFramer). Never throws. */
 export function parseMessage(bytes: Buffer, limits: ParserLimits = LIMITS): ParseResult {
@@ -79,25 +93,42 @@ export function parseMessage(bytes: Buffer, limits: ParserLimits = LIMITS): Pars
     let start = 0;
     while (start + 1 < bytes.length && bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
 
-    // End of the header section: CRLF CRLF (bare LF LF tolerated). No empty line → all headers, no body.
-    let headEnd = bytes.indexOf(CRLFCRLF, start);
-    let bodyStart: number;
-    if (headEnd >= 0) bodyStart = headEnd + 4;
-    else {
-      headEnd = bytes.indexOf(LFLF, start);
-      if (headEnd >= 0) bodyStart = headEnd + 2;
-      else {
-        headEnd = bytes.length;
-        bodyStart = bytes.length;
-      }
+    // End of the header section: the first CRLF CRLF (bare LF LF tolerated when there is none). No empty line → all
+    // headers, no body. The LFs before it are recorded on the way (LINES.lineEnds), so that the header lines are not
+    // searched for twice.
+    const lines = LINES;
+    let head = '';
+    let n = -1;
+    let bodyStart = 0;
+    if (bytes.length - start <= WHOLE_DECODE_MAX && isAsciiBytes(bytes)) {
+      // An ASCII message (the common case) is decoded whole, at once — its latin1 decoding is its UTF-8 decoding and
+      // its character offsets are its byte offsets —, and the end of its header section found among its lines: this
+      // replaces a search of the bytes and a separate decoding of the header section.
+      head = bytes.toString('latin1', start);
+      n = findHeaderEnd(head, lines);
+      bodyStart = start + n + 4;
     }
-    const head = bytes.toString('utf8', start, headEnd);
-    let startEnd = head.indexOf('\n');
-    if (startEnd < 0) startEnd = head.length;
+    if (n < 0) {
+      let headEnd = bytes.indexOf(CRLFCRLF, start);
+      if (headEnd >= 0) bodyStart = headEnd + 4;
+      else {
+        headEnd = bytes.indexOf(LFLF, start);
+        if (headEnd >= 0) bodyStart = headEnd + 2;
+        else {
+          headEnd = bytes.length;
+          bodyStart = bytes.length;
+        }
+      }
+      head = bytes.toString('utf8', start, headEnd);
+      n = head.length;
+      recordLineEnds(head, n, lines);
+    }
+    // The header section is head[0, n) (head may go on with the rest of the message).
+    const startEnd = lines.lineEndCount > 0 ? lines.lineEnds[0]! : n;
     const startLineEnd = startEnd > 0 && head.charCodeAt(startEnd - 1) === 13 ? startEnd - 1 : startEnd;
     isRequest = !head.startsWith('SIP/');
 
-    const raw = readHeaderLines(head, startEnd + 1, limits);
+    const raw = readHeaderLines(head, n, startEnd + 1, limits);
     fields = raw.fields;
     if (raw.error !== undefined) return fail(raw.error, fields, isRequest);
 
@@ -169,9 +200,9 @@ class HeaderLines {
   typed: Int32Array = new Int32Array(32);
   /**
    * Where each field's value stands: `textOf(i).slice(starts[i], ends[i])` is `fields[i].value`. The text is the
-   * decoded header section (`head`), or the unfolded line for a folded header (`folded[i]`; undefined otherwise, so
-   * that the common line stores no young string into this long-lived object — each such store costs a write
-   * barrier); typed headers are parsed there (HeaderDef.parseIn).
+   * decoded header section (`head`, which may go on with the rest of the message), or the unfolded line for a folded
+   * header (`folded[i]`; undefined otherwise, so that the common line stores no young string into this long-lived
+   * object — each such store costs a write barrier); typed headers are parsed there (HeaderDef.parseIn).
    */
   head = '';
   folded: (string | undefined)[] = [];
@@ -182,6 +213,12 @@ class HeaderLines {
   /** Index in `fields` of the first Content-Length line, or -1. */
   contentLength = -1;
   error: SipParseError | undefined = undefined;
+  /**
+   * Index in the decoded text of every LF of the header section, in order (recordLineEnds, findHeaderEnd): where its
+   * lines end. Filled before the lines are read, not by {@link HeaderLines.reset}.
+   */
+  lineEnds: Int32Array = new Int32Array(64);
+  lineEndCount = 0;
 
   reset(head: string): void {
     this.fields = [];
@@ -205,6 +242,18 @@ class HeaderLines {
     this.size = i + 1;
   }
 
+  /** Records an LF at `i` (see {@link HeaderLines.lineEnds}). */
+  addLineEnd(i: number): void {
+    const k = this.lineEndCount;
+    if (k === this.lineEnds.length) {
+      const b = new Int32Array(k * 2);
+      b.set(this.lineEnds);
+      this.lineEnds = b;
+    }
+    this.lineEnds[k] = i;
+    this.lineEndCount = k + 1;
+  }
+
   /** The text that field `i` stands in (see {@link HeaderLines.folded}). */
   textOf(i: number): string {
     return this.folded[i] ?? this.head;
@@ -226,6 +275,34 @@ class HeaderLines {
 
 const LINES = new HeaderLines();
 
+/** Records the LFs of `text[0, n)` as the line ends of the header section. */
+function recordLineEnds(text: string, n: number, lines: HeaderLines): void {
+  lines.lineEndCount = 0;
+  let i = text.indexOf('\n');
+  while (i >= 0 && i < n) {
+    lines.addLineEnd(i);
+    i = text.indexOf('\n', i + 1);
+  }
+}
+
+/**
+ * The index in `text` (a whole message) of its first CRLF CRLF, the LFs before it recorded as the line ends of the
+ * header section; -1 when a bare LF LF comes first, or there is no CRLF CRLF (the search of the bytes then decides).
+ */
+function findHeaderEnd(text: string, lines: HeaderLines): number {
+  lines.lineEndCount = 0;
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 13) {
+      if (text.charCodeAt(i + 2) === 10 && i > 0 && text.charCodeAt(i - 1) === 13) return i - 1;
+    } else if (next === 10) return -1;
+    lines.addLineEnd(i);
+    i = text.indexOf('\n', i + 1);
+  }
+  return -1;
+}
+
 function isWs(c: number): boolean {
   return c === 32 || c === 9;
 }
@@ -242,23 +319,27 @@ function isTokenName(name: string): boolean {
 }
 
 /**
- * Reads the header lines of `head` from `pos` on: unfolds (§7.3.1), splits name and value at the first colon, trims
+ * Reads the header lines of the header section `head[0, n)` from `pos` on, their ends as recorded in LINES.lineEnds:
+ * unfolds (§7.3.1), splits name and value at the first colon, trims
  * (HCOLON allows white space before the colon), canonicalizes names. Index scanning; one string per value, and one
  * per name only when it is not written in a canonical spelling or compact form.
  */
-function readHeaderLines(head: string, pos: number, limits: ParserLimits): HeaderLines {
+function readHeaderLines(head: string, n: number, pos: number, limits: ParserLimits): HeaderLines {
   const out = LINES;
   out.reset(head);
   const counts = out.counts;
+  // The LFs of head[0, n), in order: `lf` walks them as `pos` moves on.
+  const lineEnds = out.lineEnds;
+  const lineEndCount = out.lineEndCount;
+  let lf = 0;
   let error: SipParseError | undefined;
   let lineNo = 1;
-  const n = head.length;
   const { maxHeaderLength, maxHeaders } = limits;
   while (pos < n) {
     lineNo++;
     const firstLineNo = lineNo;
-    let end = head.indexOf('\n', pos);
-    if (end < 0) end = n;
+    while (lf < lineEndCount && lineEnds[lf]! < pos) lf++;
+    let end = lf < lineEndCount ? lineEnds[lf]! : n;
     let contentEnd = end > pos && head.charCodeAt(end - 1) === 13 ? end - 1 : end;
     let text = head;
     let from = pos;
@@ -269,8 +350,8 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
         line += ' ';
         let k = end + 1;
         while (k < n && isWs(head.charCodeAt(k))) k++;
-        let nextEnd = head.indexOf('\n', k);
-        if (nextEnd < 0) nextEnd = n;
+        while (lf < lineEndCount && lineEnds[lf]! < k) lf++;
+        const nextEnd = lf < lineEndCount ? lineEnds[lf]! : n;
         const nextContentEnd = nextEnd > k && head.charCodeAt(nextEnd - 1) === 13 ? nextEnd - 1 : nextEnd;
         line += head.slice(k, nextContentEnd);
         end = nextEnd;
@@ -294,7 +375,7 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
     let typedIndex: number;
     // Fast path: a canonical spelling or compact letter right before the colon.
     let spelled = spellingBeforeColon(text, from);
-    if (spelled !== undefined) colon = from + spelled.spelling.length;
+    if (spelled >= 0) colon = from + SPELLING_LENGTH[spelled]!;
     else {
       colon = text.indexOf(':', from);
       if (colon <= from || colon >= to) {
@@ -304,13 +385,13 @@ function readHeaderLines(head: string, pos: number, limits: ParserLimits): Heade
     }
     let nameEnd = colon;
     // (A spelling found before the colon ends with no white space.)
-    if (spelled === undefined) {
+    if (spelled < 0) {
       while (nameEnd > from && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--;
       spelled = spellingAt(text, from, nameEnd);
     }
-    if (spelled !== undefined) {
-      canonical = spelled.canonical;
-      typedIndex = spelled.typedIndex;
+    if (spelled >= 0) {
+      canonical = SPELLING_CANONICAL[spelled]!;
+      typedIndex = SPELLING_TYPED_INDEX[spelled]!;
     } else {
       const name = text.slice(from, nameEnd);
       canonical = canonicalHeaderName(name);
@@ -395,8 +476,11 @@ interface RequestLine {
 function parseRequestLine(head: string, end: number, limits: ParserLimits): RequestLine | SipParseError {
   const sp1 = head.indexOf(' ');
   const sp2 = sp1 < 0 || sp1 >= end ? -1 : head.indexOf(' ', sp1 + 1);
+  // "SIP/2.0" running up to the end of the line, as nearly every request has it, leaves no room for a third SP; only
+  // another version needs the search for one.
+  const isVersion20 = sp2 >= 0 && end - sp2 - 1 === 7 && head.startsWith(VERSION, sp2 + 1);
   // (A third SP before `end`: indexOf is a builtin, lastIndexOf a runtime call.)
-  const sp3 = sp2 < 0 ? -1 : head.indexOf(' ', sp2 + 1);
+  const sp3 = sp2 < 0 || isVersion20 ? -1 : head.indexOf(' ', sp2 + 1);
   if (sp1 <= 0 || sp2 < 0 || sp2 >= end || sp2 === sp1 + 1 || sp2 === end - 1 || (sp3 >= 0 && sp3 < end)) {
     // RFC 4475 §3.1.2.8–3.1.2.10: embedded LWS, several SP, trailing SP.
     return new SipParseError('Request-Line must be Method SP Request-URI SP SIP-Version (single spaces)', { line: 1 });
@@ -404,7 +488,7 @@ function parseRequestLine(head: string, end: number, limits: ParserLimits): Requ
   const method = interned(head, 0, sp1, METHOD_NAMES);
   if (!isTokenName(method)) return new SipParseError(`method '${method.slice(0, 40)}' is not a token`, { line: 1 });
   let version: string;
-  if (end - sp2 - 1 === 7 && head.startsWith(VERSION, sp2 + 1)) version = VERSION;
+  if (isVersion20) version = VERSION;
   else {
     const v = head.slice(sp2 + 1, end);
     if (!/^SIP\/\d+\.\d+$/i.test(v)) return new SipParseError(`'${v.slice(0, 20)}' is not a SIP-Version`, { line: 1 });
@@ -479,6 +563,50 @@ const STRICT_PARSERS: readonly (((text: string, start: number, end: number) => u
 /** `isList` of each typed header by typed-header index (see {@link STRICT_PARSERS}). */
 const IS_LIST: readonly boolean[] = DEFS.map((d) => d.isList);
 
+/**
+ * The parsers of the headers nearly every message carries, each called from a call site of its own in
+ * {@link parseStrict}: a call site that only ever sees one function can have it inlined, where the call through
+ * STRICT_PARSERS sees them all (a generic call each time).
+ */
+const FROM_INDEX = typedHeaderIndex('From');
+const TO_INDEX = typedHeaderIndex('To');
+const CALL_ID_INDEX = typedHeaderIndex('Call-ID');
+const MAX_FORWARDS_INDEX = typedHeaderIndex('Max-Forwards');
+const CONTACT_INDEX = typedHeaderIndex('Contact');
+const CONTENT_TYPE_INDEX = typedHeaderIndex('Content-Type');
+const PARSE_VIA = STRICT_PARSERS[VIA_INDEX]!;
+const PARSE_FROM = STRICT_PARSERS[FROM_INDEX]!;
+const PARSE_TO = STRICT_PARSERS[TO_INDEX]!;
+const PARSE_CALL_ID = STRICT_PARSERS[CALL_ID_INDEX]!;
+const PARSE_CSEQ = STRICT_PARSERS[CSEQ_INDEX]!;
+const PARSE_MAX_FORWARDS = STRICT_PARSERS[MAX_FORWARDS_INDEX]!;
+const PARSE_CONTACT = STRICT_PARSERS[CONTACT_INDEX]!;
+const PARSE_CONTENT_TYPE = STRICT_PARSERS[CONTENT_TYPE_INDEX]!;
+
+/** STRICT_PARSERS[t](text, start, end), for a header that has one. */
+function parseStrict(t: number, text: string, start: number, end: number): unknown {
+  switch (t) {
+    case VIA_INDEX:
+      return PARSE_VIA(text, start, end);
+    case FROM_INDEX:
+      return PARSE_FROM(text, start, end);
+    case TO_INDEX:
+      return PARSE_TO(text, start, end);
+    case CALL_ID_INDEX:
+      return PARSE_CALL_ID(text, start, end);
+    case CSEQ_INDEX:
+      return PARSE_CSEQ(text, start, end);
+    case MAX_FORWARDS_INDEX:
+      return PARSE_MAX_FORWARDS(text, start, end);
+    case CONTACT_INDEX:
+      return PARSE_CONTACT(text, start, end);
+    case CONTENT_TYPE_INDEX:
+      return PARSE_CONTENT_TYPE(text, start, end);
+    default:
+      return STRICT_PARSERS[t]!(text, start, end);
+  }
+}
+
 const MANDATORY_SLOTS: readonly number[] = MANDATORY.map((n) => SLOT.get(n)!);
 const SINGLE_VALUED_SLOTS: readonly number[] = SINGLE_VALUED.map((n) => SLOT.get(n)!);
 
@@ -496,11 +624,10 @@ function checkHeaders(h: HeaderLines, values: unknown[], method: string | undefi
     // STYLE.md P3: the headers the message stands on are parsed now; the others lazily, by whoever reads them — the
     // outcome of the receive path is the same either way, since they never refuse a message (see STRICT).
     // Content-Length was parsed by readBody (there is exactly one line once the body has been read).
-    const parseIn = STRICT_PARSERS[t];
-    if (parseIn === undefined) continue;
+    if (STRICT_PARSERS[t] === undefined) continue;
     let value: unknown;
     try {
-      value = parseIn(folded[i] ?? head, starts[i]!, ends[i]!);
+      value = parseStrict(t, folded[i] ?? head, starts[i]!, ends[i]!);
     } catch (err: unknown) {
       const f = fields[i]!;
       const e = headerError(err, f.name, h);

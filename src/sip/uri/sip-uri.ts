@@ -23,6 +23,7 @@ const enum Ch {
   Semi = 59,
   Eq = 61,
   Question = 63,
+  At = 64,
   LBracket = 91,
 }
 
@@ -85,6 +86,19 @@ function scanEscaped(s: string, i: number, end: number, bit: number, what: strin
   return i;
 }
 
+/**
+ * {@link scanEscaped}, with the run of plain `bit`-class characters before the first "%" read by a loop of its own: the
+ * common case (no escapes) then costs one class test per character, in a function small enough to be inlined.
+ */
+function scanPlainThenEscaped(s: string, i: number, end: number, bit: number, what: string): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (!(c < 128) || (URI_CLASS[c]! & bit) === 0) break;
+    i++;
+  }
+  return i < end && s.charCodeAt(i) === Ch.Percent ? scanEscaped(s, i, end, bit, what) : i;
+}
+
 /** Reads a host (hostname, IPv4address or IPv6reference) starting at `i`; returns the index after it. */
 function scanHost(s: string, i: number, end: number): number {
   if (s.charCodeAt(i) === Ch.LBracket) {
@@ -128,13 +142,13 @@ function scanUriParams(s: string, i: number, end: number, bit: number, what: str
   let out: Param[] | undefined;
   while (i < end && s.charCodeAt(i) === Ch.Semi) {
     const nameStart = i + 1;
-    const nameEnd = scanEscaped(s, nameStart, end, bit, what);
+    const nameEnd = scanPlainThenEscaped(s, nameStart, end, bit, what);
     if (nameEnd === nameStart) {
       fail(`empty ${what} name (found ${describeChar(nameEnd < end ? s.charCodeAt(nameEnd) : -1)})`);
     }
     const name = s.slice(nameStart, nameEnd);
     if (nameEnd < end && s.charCodeAt(nameEnd) === Ch.Eq) {
-      const valueEnd = scanEscaped(s, nameEnd + 1, end, bit, what);
+      const valueEnd = scanPlainThenEscaped(s, nameEnd + 1, end, bit, what);
       const p: Param = [name, s.slice(nameEnd + 1, valueEnd)];
       if (out === undefined) out = [p];
       else out.push(p);
@@ -148,6 +162,54 @@ function scanUriParams(s: string, i: number, end: number, bit: number, what: str
   }
   paramsEnd = i;
   return out ?? [];
+}
+
+/** What the last {@link readUserinfo} call read. */
+let userinfoUser = '';
+let userinfoPassword: string | undefined;
+
+/**
+ * Reads `userinfo` = `( user / telephone-subscriber ) [ ":" password ]` in `s[i, at)` (`at` holds the "@") into
+ * {@link userinfoUser} and {@link userinfoPassword}. (Out of parseSipUriIn, whose common case reads the user itself:
+ * a smaller function is one the compiler inlines more into.)
+ */
+function readUserinfo(s: string, i: number, at: number): void {
+  const userEnd = scanEscaped(s, i, at, U_USER, 'user part');
+  if (userEnd === i) {
+    fail(at === i ? 'empty user part before "@"' : `invalid character ${describeChar(s.charCodeAt(i))} in user part`);
+  }
+  userinfoUser = s.slice(i, userEnd);
+  userinfoPassword = undefined;
+  if (userEnd < at) {
+    if (s.charCodeAt(userEnd) !== Ch.Colon) {
+      fail(`invalid character ${describeChar(s.charCodeAt(userEnd))} in user part`);
+    }
+    const pwEnd = scanEscaped(s, userEnd + 1, at, U_PASSWORD, 'password');
+    if (pwEnd !== at) fail(`invalid character ${describeChar(s.charCodeAt(pwEnd))} in password`);
+    userinfoPassword = s.slice(userEnd + 1, at);
+  }
+}
+
+/**
+ * Reads `headers = "?" header *( "&" header )`, `header = hname "=" hvalue` (hvalue may be empty) starting at `i`
+ * (which holds "?"); {@link paramsEnd} is set to the index after them.
+ */
+function scanUriHeaders(s: string, i: number, end: number): Param[] {
+  const list: Param[] = [];
+  for (;;) {
+    const nameStart = i + 1;
+    const nameEnd = scanEscaped(s, nameStart, end, U_HEADER, 'URI header');
+    if (nameEnd === nameStart) fail('empty URI header name');
+    if (nameEnd >= end || s.charCodeAt(nameEnd) !== Ch.Eq) {
+      fail(`URI header ${s.slice(nameStart, nameEnd)} has no "=" (RFC 3261 §25.1 header = hname "=" hvalue)`);
+    }
+    const valueEnd = scanEscaped(s, nameEnd + 1, end, U_HEADER, 'URI header');
+    list.push([s.slice(nameStart, nameEnd), s.slice(nameEnd + 1, valueEnd)]);
+    i = valueEnd;
+    if (i >= end || s.charCodeAt(i) !== Ch.Amp) break;
+  }
+  paramsEnd = i;
+  return list;
 }
 
 /**
@@ -170,19 +232,25 @@ export function parseSipUriIn(text: string, scheme: 'sip' | 'sips', base: number
   let password: string | undefined;
   // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@". No part of a SIP URI other than userinfo may
   // hold an unescaped "@", so the first "@" ends the userinfo.
-  let at = text.indexOf('@', i);
-  if (at >= end) at = -1;
-  if (at >= 0) {
-    const userEnd = scanEscaped(text, i, at, U_USER, 'user part');
-    if (userEnd === i) fail(at === i ? 'empty user part before "@"' : `invalid character ${describeChar(text.charCodeAt(i))} in user part`);
-    user = text.slice(i, userEnd);
-    if (userEnd < at) {
-      if (text.charCodeAt(userEnd) !== Ch.Colon) fail(`invalid character ${describeChar(text.charCodeAt(userEnd))} in user part`);
-      const pwEnd = scanEscaped(text, userEnd + 1, at, U_PASSWORD, 'password');
-      if (pwEnd !== at) fail(`invalid character ${describeChar(text.charCodeAt(pwEnd))} in password`);
-      password = text.slice(userEnd + 1, at);
+  // Fast path: a user of plain user characters followed by "@" (no escapes, no password), as nearly every URI with a
+  // user is written — read once, where the general path below searches for the "@" and then reads the user again.
+  let k = i;
+  while (k < end) {
+    const c = text.charCodeAt(k);
+    if (!(c < 128) || (URI_CLASS[c]! & U_USER) === 0) break;
+    k++;
+  }
+  if (k > i && k < end && text.charCodeAt(k) === Ch.At) {
+    user = text.slice(i, k);
+    i = k + 1;
+  } else {
+    const at = text.indexOf('@', i);
+    if (at >= 0 && at < end) {
+      readUserinfo(text, i, at);
+      user = userinfoUser;
+      password = userinfoPassword;
+      i = at + 1;
     }
-    i = at + 1;
   }
   if (i >= end) fail('missing host');
   const hostEnd = scanHost(text, i, end);
@@ -209,21 +277,8 @@ export function parseSipUriIn(text: string, scheme: 'sip' | 'sips', base: number
   }
   let headers: Params = EMPTY_PARAMS;
   if (i < end && text.charCodeAt(i) === Ch.Question) {
-    // headers = "?" header *( "&" header ); header = hname "=" hvalue (hvalue may be empty)
-    const list: Param[] = [];
-    for (;;) {
-      const nameStart = i + 1;
-      const nameEnd = scanEscaped(text, nameStart, end, U_HEADER, 'URI header');
-      if (nameEnd === nameStart) fail('empty URI header name');
-      if (nameEnd >= end || text.charCodeAt(nameEnd) !== Ch.Eq) {
-        fail(`URI header ${text.slice(nameStart, nameEnd)} has no "=" (RFC 3261 §25.1 header = hname "=" hvalue)`);
-      }
-      const valueEnd = scanEscaped(text, nameEnd + 1, end, U_HEADER, 'URI header');
-      list.push([text.slice(nameStart, nameEnd), text.slice(nameEnd + 1, valueEnd)]);
-      i = valueEnd;
-      if (i >= end || text.charCodeAt(i) !== Ch.Amp) break;
-    }
-    headers = list;
+    headers = scanUriHeaders(text, i, end);
+    i = paramsEnd;
   }
   if (i < end) {
     fail(`unexpected ${describeChar(text.charCodeAt(i))} at offset ${i - base} of the ${scheme} URI`);
