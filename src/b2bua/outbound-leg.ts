@@ -307,7 +307,9 @@ export class OutboundLeg extends Leg {
     d.refreshTarget(r);
     d.confirm();
     this.dialog = d;
+    // From here the dialog stands for the INVITE and its 2xx: neither stays for the transaction's 64·T1 linger.
     this.#invite = undefined;
+    this.#ict?.releaseFinalResponse();
     for (const [t, f] of this.#forks ?? []) if (t !== tag) f.terminate();
     // The winner is `this.dialog` from now on; later 2xx of other forks are ACKed and BYEd without a fork entry.
     this.#forks = undefined;

@@ -53,6 +53,8 @@ export abstract class ClientTransactionBase<
 
   #request: SipRequest | undefined;
   #final: SipResponse | undefined;
+  /** The TU let go of the final response ({@link ClientTransactionBase.releaseFinalResponse}). */
+  #isFinalReleased = false;
   #deferred: Deferred<SipResponse> | undefined;
 
   protected constructor(
@@ -89,6 +91,7 @@ export abstract class ClientTransactionBase<
    */
   get finalResponse(): Promise<SipResponse> {
     if (this.#final !== undefined) return Promise.resolve(this.#final);
+    if (this.#isFinalReleased) return Promise.reject(new InvalidStateError(`${this.kind} transaction ${this.id}: the final response was released`));
     if (this.isTerminated) return Promise.reject(this.#closedError());
     this.#deferred ??= deferred<SipResponse>();
     return this.#deferred.promise;
@@ -97,6 +100,18 @@ export abstract class ClientTransactionBase<
   /** The first final response, once received. */
   get lastFinalResponse(): SipResponse | undefined {
     return this.#final;
+  }
+
+  /**
+   * The TU has taken what it needs from the final response and will not ask for it again: the transaction lets go
+   * of it (an INVITE client transaction lingers 64·T1 in Accepted after a 2xx, RFC 6026 §7.2, and would otherwise
+   * hold the whole response that long). Later 2xx still reach the TU; `finalResponse` rejects with
+   * InvalidStateError from now on.
+   */
+  releaseFinalResponse(): void {
+    if (this.#final === undefined) return;
+    this.#final = undefined;
+    this.#isFinalReleased = true;
   }
 
   /** @internal The layer hands a matched response (§17.1.3) to the machine. */
@@ -114,7 +129,7 @@ export abstract class ClientTransactionBase<
 
   /** Passes a final response to the TU; the first one settles `finalResponse`. */
   protected passFinal(response: SipResponse): void {
-    if (this.#final === undefined) {
+    if (this.#final === undefined && !this.#isFinalReleased) {
       this.#final = response;
       this.#deferred?.resolve(response);
     }

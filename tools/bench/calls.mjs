@@ -6,7 +6,9 @@
  * 2. Tandem: SIPp caller → Tandem (built dist/, one Node process) → SIPp callee, the same ramp.
  *    A step passes when every call (INVITE/100/180/200/ACK/BYE/200, SIPp's built-in uac/uas) succeeds; the figure is
  *    the highest passing rate. Tandem's CPU (share of one core over the step) and resident memory are sampled.
- * 3. Memory per established call: N long calls (-d) held at once; (RSS at plateau − RSS idle) / N.
+ * 3. Memory per established call: N long calls (-d) held at once; (RSS − RSS idle) / N, read 5 s after the last
+ *    call was set up, 40 s later (every transaction ended), and once more after a full GC (V8 starts no major GC in
+ *    an idle process, so the second reading still holds what the setup left: tools/bench/gc-on-signal.cjs).
  *
  * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS (default 5), BENCH_CONCURRENT (default 20000),
  * BENCH_HOLD_RATE (calls/s used to fill the concurrent calls, default 1000), BENCH_SKIP_MEMORY=1.
@@ -49,7 +51,7 @@ const cpuTicks = (pid) => {
 };
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
-async function startTandem(calleePort, extra = '') {
+async function startTandem(calleePort, extra = '', nodeFlags = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const cfg = join(dir, 'bench.yaml');
   writeFileSync(
@@ -64,7 +66,7 @@ admin: { listen: off }
 log: { level: warn }
 ${extra}`,
   );
-  const p = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'run', '--config', cfg, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [...nodeFlags, join(ROOT, 'dist/cli/main.js'), 'run', '--config', cfg, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buf = '';
     const t = setTimeout(() => reject(new Error('tandem did not start')), 15000);
@@ -135,7 +137,8 @@ if (process.env.BENCH_SKIP_MEMORY !== '1') {
   // read twice: while the newest calls' transactions still run, and at steady state (established calls only).
   const holdMs = Math.ceil((CONCURRENT / HOLD_RATE) * 1000) + 60000;
   const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(CONCURRENT), '-timeout', `${holdMs / 1000 + 60}s`]);
-  const t = await startTandem(uasPort);
+  // --expose-gc and tools/bench/gc-on-signal.cjs only let the last reading ask for a full GC (SIGUSR2).
+  const t = await startTandem(uasPort, '', ['--expose-gc', '-r', join(ROOT, 'tools/bench/gc-on-signal.cjs')]);
   await new Promise((r) => setTimeout(r, 1000));
   const idle = rssKb(t.proc.pid);
   const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(CONCURRENT), '-r', String(HOLD_RATE), '-d', String(holdMs), '-l', String(CONCURRENT + 100), '-timeout', `${holdMs / 1000 + 60}s`, '-max_recv_loops', '10000', `127.0.0.1:${t.port}`]);
@@ -143,13 +146,17 @@ if (process.env.BENCH_SKIP_MEMORY !== '1') {
   const held = rssKb(t.proc.pid);
   await new Promise((r) => setTimeout(r, 35000));
   const steady = rssKb(t.proc.pid);
+  t.proc.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 15000));
+  const collected = rssKb(t.proc.pid);
   uac.proc.kill('SIGINT');
   uas.proc.kill('SIGINT');
   await Promise.all([uac.done, uas.done]);
   t.proc.kill('SIGKILL');
-  memory = { calls: CONCURRENT, idleMb: idle / 1024, heldMb: held / 1024, perCallKb: (held - idle) / CONCURRENT, steadyMb: steady / 1024, steadyPerCallKb: (steady - idle) / CONCURRENT };
+  memory = { calls: CONCURRENT, idleMb: idle / 1024, heldMb: held / 1024, perCallKb: (held - idle) / CONCURRENT, steadyMb: steady / 1024, steadyPerCallKb: (steady - idle) / CONCURRENT, collectedPerCallKb: (collected - idle) / CONCURRENT };
   console.log(`memory: ${CONCURRENT} calls, 5 s after the last was set up: RSS ${(idle / 1024).toFixed(0)} MB idle → ${(held / 1024).toFixed(0)} MB, ${memory.perCallKb.toFixed(1)} KB per call`);
   console.log(`memory: ${CONCURRENT} established calls, 40 s later (transactions ended): RSS ${(steady / 1024).toFixed(0)} MB, ${memory.steadyPerCallKb.toFixed(1)} KB per call (target ≤ 10 KB)`);
+  console.log(`memory: the same calls after a full GC (V8 starts none while idle): RSS ${(collected / 1024).toFixed(0)} MB, ${memory.collectedPerCallKb.toFixed(1)} KB per call`);
 }
 
 const b = baseline.best?.rate ?? 0;

@@ -80,3 +80,24 @@ describe('INVITE transactions let go of their messages in Accepted (RFC 6026 §7
     expect(tx.state).toBe('Terminated');
   });
 });
+
+describe('the TU lets go of the final response (ClientTransactionBase.releaseFinalResponse)', () => {
+  it('after the 2xx: further 2xx still reach the TU, finalResponse rejects with InvalidStateError', async () => {
+    const h = harness();
+    const invite = buildRequest({ method: 'INVITE' });
+    const tx = h.layer.sendInvite(invite, endpoint('udp'));
+    const finals: number[] = [];
+    tx.on('final', (r) => finals.push(r.status));
+    const ok = buildResponse(invite, 200);
+    h.layer.receive({ message: ok, source: source() });
+    expect(tx.lastFinalResponse).toBe(ok);
+    tx.releaseFinalResponse();
+    expect(tx.lastFinalResponse).toBeUndefined();
+    h.layer.receive({ message: ok, source: source() });
+    expect(finals).toEqual([200, 200]);
+    expect(tx.lastFinalResponse).toBeUndefined();
+    await expect(tx.finalResponse).rejects.toBeInstanceOf(InvalidStateError);
+    h.clock.advance(32_000);
+    expect(tx.state).toBe('Terminated');
+  });
+});
