@@ -83,11 +83,12 @@ export abstract class Leg implements DialogOwner {
   /** 2xx to INVITE awaiting their ACK, by CSeq; absent when none (an established leg keeps no empty maps). */
   #pending2xx: Map<number, Pending2xx> | undefined;
   /**
-   * UAC: the ACK of the latest 2xx to our INVITE, re-sent for each retransmission of that 2xx (§13.2.2.4). One is
-   * enough: a new INVITE waits for the previous one's ACK (§14.1), and 2xx retransmissions stop within 64·T1, after
-   * which it is let go.
+   * UAC: what the ACK of the latest 2xx to our INVITE carried; an ACK is generated again from it and the dialog for
+   * each retransmission of that 2xx (§13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx received
+   * from the transaction layer") — the message itself is not kept for 64·T1. One is enough: a new INVITE waits for
+   * the previous one's ACK (§14.1), and 2xx retransmissions stop within 64·T1, after which it is let go.
    */
-  #lastAck: SipRequest | undefined;
+  #lastAck: { readonly cseq: number; readonly body?: Buffer | undefined; readonly contentType?: string | undefined } | undefined;
   #lastAckTarget: Endpoint | undefined;
   /** Lets go of {@link Leg.#lastAck} 64·T1 after it was sent. */
   #lastAckTimer: TimerHandle | undefined;
@@ -256,8 +257,10 @@ export abstract class Leg implements DialogOwner {
 
   onStray2xx(response: SipResponse): void {
     // §13.2.2.4: "the UAC core … MUST … pass [an ACK] to the transport layer" for every 2xx retransmission.
-    const ack = this.#lastAck;
-    if (ack !== undefined && ack.cseq.seq === response.cseq.seq) this.#sendAck(ack);
+    const last = this.#lastAck;
+    if (last === undefined || last.cseq !== response.cseq.seq) return;
+    const ack = this.#buildAck(last.cseq, last.body, last.contentType);
+    if (ack !== undefined) this.#sendAck(ack);
   }
 
   // ── commands from the Call ───────────────────────────────────────────────────────────────────────────────────
@@ -385,12 +388,10 @@ export abstract class Leg implements DialogOwner {
 
   /** Sends (or re-sends) the ACK for the 2xx to our INVITE with CSeq `cseq` (§13.2.2.4). */
   ack(cseq: number, body?: Buffer, contentType?: string): void {
-    const d = this.dialog;
-    if (d === undefined) return;
-    const ack = d.createAck(cseq, body, contentType);
-    ack.headers.setRaw('User-Agent', this.ctx.userAgent);
+    const ack = this.#buildAck(cseq, body, contentType);
+    if (ack === undefined) return;
     if (body !== undefined && body.length > 0) this.#noteSdp(body, contentType);
-    this.#lastAck = ack;
+    this.#lastAck = { cseq, body, contentType };
     this.#lastAckTimer?.cancel();
     this.#lastAckTimer = this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
       this.#lastAckTimer = undefined;
@@ -398,6 +399,12 @@ export abstract class Leg implements DialogOwner {
       this.#lastAckTarget = undefined;
     });
     this.#sendAck(ack);
+  }
+
+  #buildAck(cseq: number, body: Buffer | undefined, contentType: string | undefined): SipRequest | undefined {
+    const ack = this.dialog?.createAck(cseq, body, contentType);
+    ack?.headers.setRaw('User-Agent', this.ctx.userAgent);
+    return ack;
   }
 
   #sendAck(ack: SipRequest): void {
@@ -571,7 +578,9 @@ export abstract class Leg implements DialogOwner {
       const registry = this.ctx.registry;
       // Retransmitted 2xx, ACKs and requests still find the dialog for 64·T1 (the longest retransmission span) —
       // through a small stand-in, so the leg and its call are freed at once.
-      this.standIn = new EndedDialog(this.ctx.transactions, this.ctx.userAgent, this.#lastAck, this.#lastAckTarget);
+      const last = this.#lastAck;
+      const ack = last === undefined ? undefined : this.#buildAck(last.cseq, last.body, last.contentType);
+      this.standIn = new EndedDialog(this.ctx.transactions, this.ctx.userAgent, ack, this.#lastAckTarget);
       registry.register(callId, tag, this.standIn);
       this.ctx.clock.setTimer(64 * this.ctx.t1, () => registry.unregister(callId, tag));
     }

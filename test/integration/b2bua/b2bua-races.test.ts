@@ -140,3 +140,35 @@ describe('INVITE retransmitted after the 2xx (RFC 6026 §7.1, RFC 3261 §13.3.1.
     await eventually(() => rig!.gw.b2bua.calls.size === 0, 'call ended');
   });
 });
+
+describe('2xx retransmitted by the callee (RFC 3261 §13.2.2.4)', () => {
+  it('each retransmission of the 2xx gets an ACK with the INVITE CSeq, in the dialog, also after the call ended', async () => {
+    rig = await startRig();
+    const invite = rig.caller.invite({ called: '1555', body: sdp('caller') });
+    rig.caller.send(invite, rig.tandem);
+    const ci = await rig.callee.request('INVITE');
+    const ok = rig.callee.reply(ci, 200, { body: sdp('callee') });
+    const okIn = await rig.caller.response('INVITE', 200);
+    const d = PeerDialog.asCaller(rig.caller, invite, okIn);
+    rig.caller.send(d.ack(invite.cseq.seq), rig.tandem);
+    const first = await rig.callee.request('ACK');
+    // The callee did not see the ACK yet: its 2xx again ("generate an ACK request for each 2xx").
+    rig.callee.respond(ci, ok);
+    const again = await rig.callee.request('ACK');
+    for (const ack of [first, again]) {
+      expect(ack.cseq).toMatchObject({ seq: ci.cseq.seq, method: 'ACK' });
+      expect(ack.callId).toBe(ci.callId);
+      expect(ack.to.tag).toBe(ok.to.tag);
+      expect(ack.from.tag).toBe(ci.from.tag);
+    }
+    rig.caller.send(d.request('BYE'), rig.tandem);
+    rig.callee.reply(await rig.callee.request('BYE'), 200);
+    expect((await rig.caller.final('BYE')).status).toBe(200);
+    await eventually(() => rig!.gw.b2bua.calls.size === 0, 'call ended');
+    // The leg is gone; its stand-in still ACKs the 2xx for 64·T1.
+    rig.callee.respond(ci, ok);
+    const late = await rig.callee.request('ACK');
+    expect(late.cseq).toMatchObject({ seq: ci.cseq.seq, method: 'ACK' });
+    expect(late.to.tag).toBe(ok.to.tag);
+  });
+});
