@@ -87,8 +87,10 @@ export class Call {
   #ringTime: number | undefined;
   #answerTime: number | undefined;
   #isCancelled = false;
-  /** In-dialog INVITE relays waiting for the ACK of their 2xx: leg → (its CSeq → the other leg's CSeq). */
-  /** ACKs to relay: the ACK for `cseq` on `leg` goes on as the ACK for `otherCseq` on `other` (few, short-lived). */
+  /**
+   * INVITE relays waiting for the ACK of their 2xx: the ACK for `cseq` on `leg` goes on as the ACK for `otherCseq` on
+   * `other` (few and short-lived: an array, empty for an established call).
+   */
   #ackRelays: readonly AckRelay[] = [];
   #ended = false;
   /** SIP-I / SIP-T / QSIG bodies of this call (issue 5). */
