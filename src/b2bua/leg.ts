@@ -85,13 +85,11 @@ export abstract class Leg implements DialogOwner {
   /**
    * UAC: what the ACK of the latest 2xx to our INVITE carried; an ACK is generated again from it and the dialog for
    * each retransmission of that 2xx (§13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx received
-   * from the transaction layer") — the message itself is not kept for 64·T1. One is enough: a new INVITE waits for
-   * the previous one's ACK (§14.1), and 2xx retransmissions stop within 64·T1, after which it is let go.
+   * from the transaction layer") — the message itself is not kept. One is enough: a new INVITE waits for the
+   * previous one's ACK (§14.1).
    */
   #lastAck: { readonly cseq: number; readonly body?: Buffer | undefined; readonly contentType?: string | undefined } | undefined;
   #lastAckTarget: Endpoint | undefined;
-  /** Lets go of {@link Leg.#lastAck} 64·T1 after it was sent. */
-  #lastAckTimer: TimerHandle | undefined;
   /** What answers for this dialog in the registry once the leg is closed (see {@link EndedDialog}). */
   protected standIn: EndedDialog | undefined;
   /** Our pending outgoing re-INVITE, and the peer's pending incoming one (§14). */
@@ -391,13 +389,12 @@ export abstract class Leg implements DialogOwner {
     const ack = this.#buildAck(cseq, body, contentType);
     if (ack === undefined) return;
     if (body !== undefined && body.length > 0) this.#noteSdp(body, contentType);
-    this.#lastAck = { cseq, body, contentType };
-    this.#lastAckTimer?.cancel();
-    this.#lastAckTimer = this.ctx.clock.setTimer(64 * this.ctx.t1, () => {
-      this.#lastAckTimer = undefined;
-      this.#lastAck = undefined;
-      this.#lastAckTarget = undefined;
-    });
+    // (A late offer's answer: a copy, not a view of the datagram it came in.)
+    this.#lastAck = {
+      cseq,
+      body: body === undefined ? undefined : Buffer.from(body),
+      contentType: contentType === undefined ? undefined : detached(contentType),
+    };
     this.#sendAck(ack);
   }
 
@@ -570,8 +567,6 @@ export abstract class Leg implements DialogOwner {
     this.#pending2xx = undefined;
     this.#refresh?.close();
     this.#uasTimers = undefined;
-    this.#lastAckTimer?.cancel();
-    this.#lastAckTimer = undefined;
     this.dialog?.terminate();
     if (this.#registered !== undefined) {
       const { callId, tag } = this.#registered;

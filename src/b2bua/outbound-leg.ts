@@ -309,7 +309,16 @@ export class OutboundLeg extends Leg {
     this.dialog = d;
     // From here the dialog stands for the INVITE and its 2xx: neither stays for the transaction's 64·T1 linger.
     this.#invite = undefined;
-    this.#ict?.releaseFinalResponse();
+    const ict = this.#ict;
+    if (ict !== undefined) {
+      ict.releaseFinalResponse();
+      // RFC 6026 §7.2 Accepted: only further 2xx (retransmissions, other forks) and the end reach the leg now.
+      ict.removeAllListeners();
+      ict.on('final', (fr) => ict === this.#ict && this.#onFinal(fr));
+      ict.on('terminated', () => {
+        if (this.#ict === ict) this.#ict = undefined;
+      });
+    }
     for (const [t, f] of this.#forks ?? []) if (t !== tag) f.terminate();
     // The winner is `this.dialog` from now on; later 2xx of other forks are ACKed and BYEd without a fork entry.
     this.#forks = undefined;
