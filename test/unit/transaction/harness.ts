@@ -10,6 +10,7 @@ import { TransactionLayer } from '../../../src/transaction/transaction-layer.js'
 import type { ServerTransaction, TransactionUser } from '../../../src/transaction/transaction-user.js';
 import type { Source } from '../../../src/transport/transport.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { source } from '../../support/builders.js';
 import { MemoryTransport } from '../../support/memory-transport.js';
 
 /** A TU that records what the layer hands it; `onRequestHook` lets a test answer at once. */
@@ -73,4 +74,12 @@ export function harness(
 /** Lets pending promise callbacks (transport rejections, piped deliveries) run. */
 export async function flush(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Delivers `invite` to the layer as received from `source(protocol)`; returns the INVITE server transaction made. */
+export function receiveInvite(h: Harness, invite: SipRequest, protocol: 'udp' | 'tcp' = 'udp'): InviteServerTransaction {
+  h.layer.receive({ message: invite, source: source(protocol) });
+  const last = h.user.requests.at(-1);
+  if (last?.tx.kind !== 'InviteServer') throw new TypeError('no IST created');
+  return last.tx;
 }

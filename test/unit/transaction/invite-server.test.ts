@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../../src/errors/tandem-error.js';
-import type { InviteServerTransaction } from '../../../src/transaction/invite-server.js';
 import type { TimeoutError } from '../../../src/transaction/timeout-error.js';
 import type { SipRequest } from '../../../src/sip/message.js';
 import { buildRequest, buildResponse, sameBranchAs, source, withNewBranch } from '../../support/builders.js';
-import { flush, harness } from './harness.js';
-import type { Harness } from './harness.js';
+import { flush, harness, receiveInvite } from './harness.js';
 
-function receiveInvite(h: Harness, invite: SipRequest, protocol: 'udp' | 'tcp' = 'udp'): InviteServerTransaction {
-  h.layer.receive({ message: invite, source: source(protocol) });
-  const last = h.user.requests.at(-1);
-  if (last?.tx.kind !== 'InviteServer') throw new TypeError('no IST created');
-  return last.tx;
-}
 
 describe('InviteServerTransaction', () => {
   it('sends 100 Trying when the TU has not answered within 200 ms', () => {

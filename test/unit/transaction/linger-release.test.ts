@@ -4,18 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../../src/errors/tandem-error.js';
-import type { SipRequest } from '../../../src/sip/message.js';
-import type { InviteServerTransaction } from '../../../src/transaction/invite-server.js';
 import { buildRequest, buildResponse, endpoint, source } from '../../support/builders.js';
-import { harness } from './harness.js';
-import type { Harness } from './harness.js';
-
-function receiveInvite(h: Harness, invite: SipRequest): InviteServerTransaction {
-  h.layer.receive({ message: invite, source: source() });
-  const last = h.user.requests.at(-1);
-  if (last?.tx.kind !== 'InviteServer') throw new TypeError('no IST created');
-  return last.tx;
-}
+import { harness, receiveInvite } from './harness.js';
 
 describe('INVITE transactions let go of their messages in Accepted (RFC 6026 §7.1, §7.2)', () => {
   it('server: the request and the 2xx are released; INVITE retransmissions are still absorbed and TU 2xx still sent', () => {
