@@ -186,10 +186,17 @@ export class OutboundLeg extends Leg {
     this.#ict = ict;
     // After a 422 retry only the new transaction speaks for this leg.
     ict.on('provisional', (r) => ict === this.#ict && this.#onProvisional(r));
-    ict.on('final', (r) => ict === this.#ict && this.#onFinal(r));
     ict.on('timeout', () => ict === this.#ict && this.#fail('timeout', 408));
     ict.on('transportError', () => ict === this.#ict && this.#fail('transport', 503));
-    // Ended (Timer M after the 2xx, Timer D after a failure): the leg lets go of it and of the messages it holds.
+    this.#watchFinals(ict);
+  }
+
+  /**
+   * Final responses of `ict` go to #onFinal; when it ends (Timer M after the 2xx, Timer D after a failure), the leg
+   * lets go of it.
+   */
+  #watchFinals(ict: InviteClientTransaction): void {
+    ict.on('final', (r) => ict === this.#ict && this.#onFinal(r));
     ict.on('terminated', () => {
       if (this.#ict === ict) this.#ict = undefined;
     });
@@ -314,10 +321,7 @@ export class OutboundLeg extends Leg {
       ict.releaseFinalResponse();
       // RFC 6026 §7.2 Accepted: only further 2xx (retransmissions, other forks) and the end reach the leg now.
       ict.removeAllListeners();
-      ict.on('final', (fr) => ict === this.#ict && this.#onFinal(fr));
-      ict.on('terminated', () => {
-        if (this.#ict === ict) this.#ict = undefined;
-      });
+      this.#watchFinals(ict);
     }
     for (const [t, f] of this.#forks ?? []) if (t !== tag) f.terminate();
     // The winner is `this.dialog` from now on; later 2xx of other forks are ACKed and BYEd without a fork entry.

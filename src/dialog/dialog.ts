@@ -52,6 +52,12 @@ export interface RequestOptions {
 
 const NO_ROUTES: readonly NameAddr[] = [];
 
+/** The URI of the message's first Contact (the remote target it names, §12.1.1/§12.1.2), if it has one. */
+function contactUriOf(message: SipRequest | SipResponse): Uri | undefined {
+  const c = message.headers.get('Contact');
+  return c === undefined || c.isStar ? undefined : c.contacts[0]?.uri;
+}
+
 const noTag = (na: NameAddr): NameAddr => {
   const { tag: _tag, ...rest } = na;
   return rest;
@@ -93,8 +99,7 @@ export class Dialog {
    * from its Record-Route in order, remote sequence number from its CSeq.
    */
   static asUas(request: SipRequest, localTag: string, contact: NameAddr, localSeq: number): Dialog {
-    const c = request.headers.get('Contact');
-    const remoteTarget = c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : request.from.uri;
+    const remoteTarget = contactUriOf(request) ?? request.from.uri;
     return new Dialog({
       callId: request.callId,
       localTag,
@@ -115,8 +120,7 @@ export class Dialog {
    * Record-Route in reverse order, remote target from its Contact, local sequence number from the INVITE's CSeq.
    */
   static asUac(invite: SipRequest, response: SipResponse, contact: NameAddr): Dialog {
-    const c = response.headers.get('Contact');
-    const remoteTarget = c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : invite.uri;
+    const remoteTarget = contactUriOf(response) ?? invite.uri;
     return new Dialog({
       callId: invite.callId,
       localTag: invite.from.tag ?? '',
@@ -139,7 +143,6 @@ export class Dialog {
    * Request-URI.
    */
   static forkOf(sibling: Dialog, inviteSeq: number, response: SipResponse): Dialog {
-    const c = response.headers.get('Contact');
     return new Dialog({
       callId: sibling.callId,
       localTag: sibling.localTag,
@@ -148,7 +151,7 @@ export class Dialog {
       remoteUri: sibling.remoteUri,
       localSeq: inviteSeq,
       remoteSeq: undefined,
-      remoteTarget: c !== undefined && !c.isStar && c.contacts[0] !== undefined ? c.contacts[0].uri : sibling.remoteTarget,
+      remoteTarget: contactUriOf(response) ?? sibling.remoteTarget,
       routeSet: [...(response.headers.get('Record-Route') ?? [])].reverse(),
       contact: sibling.contact,
       state: 'Confirmed',
@@ -187,8 +190,8 @@ export class Dialog {
 
   /** §12.2.1.2/§12.2.2: a target refresh request or its 2xx may change the remote target (Contact). */
   refreshTarget(message: SipRequest | SipResponse): void {
-    const c = message.headers.get('Contact');
-    if (c !== undefined && !c.isStar && c.contacts[0] !== undefined) this.remoteTarget = detachedDeep(c.contacts[0].uri);
+    const uri = contactUriOf(message);
+    if (uri !== undefined) this.remoteTarget = detachedDeep(uri);
   }
 
   /**
