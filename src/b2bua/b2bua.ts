@@ -29,6 +29,8 @@ import type { NonInviteServerTransaction } from '../transaction/non-invite-serve
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint, Source } from '../transport/transport.js';
 import { checkInbound } from '../dialog/media-auth-check.js';
+import type { Expiring } from '../util/fixed-delay-queue.js';
+import { FixedDelayQueue } from '../util/fixed-delay-queue.js';
 import { newTag } from '../util/ids.js';
 import { Call } from './call.js';
 import type { CallDeps } from './call.js';
@@ -64,6 +66,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
   readonly #routes: RouteTable;
   readonly #admission: Admission;
   readonly #dialogs = new Map<string, DialogOwner>();
+  /** Closed legs' stand-ins, each forgotten 64·T1 after the leg closed ({@link retire}). */
+  readonly #retired: FixedDelayQueue;
   readonly #calls = new Set<Call>();
   /** Calls whose outbound INVITE is not answered yet: the only ones a looped INVITE can belong to (#isLoop). */
   readonly #settingUp = new Set<Call>();
@@ -78,6 +82,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
   constructor(options: B2buaOptions) {
     this.#config = options.config;
     this.#ctx = { ...options.ctx, registry: this };
+    this.#retired = new FixedDelayQueue(options.ctx.clock, 64 * options.ctx.t1, (err: unknown) => this.#log.error({ err }, 'retired dialog not forgotten'));
     this.#mappings = options.mappings;
     this.#trunks = options.trunks;
     this.#log = options.logger.child({ module: 'b2bua' });
@@ -106,6 +111,12 @@ export class B2bua implements CoreHandler, DialogRegistry {
 
   unregister(callId: string, localTag: string): void {
     this.#dialogs.delete(`${callId}\n${localTag}`);
+  }
+
+  retire(callId: string, localTag: string, standIn: DialogOwner): void {
+    const key = `${callId}\n${localTag}`;
+    this.#dialogs.set(key, standIn);
+    this.#retired.add(new RetiredDialog(this.#dialogs, key, standIn), 0);
   }
 
   #owner(callId: string, localTag: string | undefined): DialogOwner | undefined {
@@ -410,3 +421,20 @@ export class B2bua implements CoreHandler, DialogRegistry {
 }
 
 export type { Endpoint };
+
+/** A closed leg's stand-in in the registry, forgotten when its 64·T1 run out (unless something replaced it). */
+class RetiredDialog implements Expiring {
+  readonly #dialogs: Map<string, DialogOwner>;
+  readonly #key: string;
+  readonly #standIn: DialogOwner;
+
+  constructor(dialogs: Map<string, DialogOwner>, key: string, standIn: DialogOwner) {
+    this.#dialogs = dialogs;
+    this.#key = key;
+    this.#standIn = standIn;
+  }
+
+  expire(): void {
+    if (this.#dialogs.get(this.#key) === this.#standIn) this.#dialogs.delete(this.#key);
+  }
+}

@@ -12,6 +12,11 @@ import type { Clock } from '../util/clock.js';
 export interface DialogRegistry {
   register(callId: string, localTag: string, leg: DialogOwner): void;
   unregister(callId: string, localTag: string): void;
+  /**
+   * A closed leg's dialog: `standIn` answers for it for 64·T1 (the longest retransmission span), then the dialog is
+   * forgotten. The registry keeps one queue for all of them (util/fixed-delay-queue.ts), not a timer each.
+   */
+  retire(callId: string, localTag: string, standIn: DialogOwner): void;
 }
 
 /** What the registry hands inputs to (a leg). */

@@ -40,7 +40,7 @@ import type { ClientTransaction } from '../transaction/transaction-layer.js';
 import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
-import { detached } from '../util/detached.js';
+import { detached, ownedBytes } from '../util/detached.js';
 import type { DialogOwner, LegContext } from './leg-context.js';
 
 /** Inputs a leg reports to its Call (the mediator). */
@@ -392,7 +392,7 @@ export abstract class Leg implements DialogOwner {
     // (A late offer's answer: a copy, not a view of the datagram it came in.)
     this.#lastAck = {
       cseq,
-      body: body === undefined ? undefined : Buffer.from(body),
+      body: body === undefined ? undefined : ownedBytes(body),
       contentType: contentType === undefined ? undefined : detached(contentType),
     };
     this.#sendAck(ack);
@@ -435,6 +435,8 @@ export abstract class Leg implements DialogOwner {
     // §15: once BYE is sent the dialog takes no new requests; a BYE that fails still ends the session (§15.1.1).
     d.terminate();
     await tx.finalResponse.catch((err: unknown) => this.log.debug({ err }, 'BYE not answered'));
+    // Nothing reads the BYE's answer again: the transaction lingers for Timer K without it.
+    tx.releaseFinalResponse();
   }
 
   // ── session timers (RFC 4028) ────────────────────────────────────────────────────────────────────────────────
@@ -515,12 +517,12 @@ export abstract class Leg implements DialogOwner {
     const ct = (contentType ?? 'application/sdp').toLowerCase();
     // Copies: the body and its type are views of the datagram they came in, which they would keep alive.
     if (ct.startsWith('application/sdp')) {
-      this.#lastSdp = { body: Buffer.from(body), contentType: ct === 'application/sdp' ? 'application/sdp' : detached(contentType ?? ct) };
+      this.#lastSdp = { body: ownedBytes(body), contentType: ct === 'application/sdp' ? 'application/sdp' : detached(contentType ?? ct) };
     } else if (ct.startsWith('multipart/')) {
       // SIP-I/SIP-T: the SDP part of a multipart body; the ISUP part never rides a refresh.
       try {
         const sdp = classifyBody({ contentType: { type: 'multipart', subtype: 'mixed', params: [] }, body }).sdp;
-        if (sdp !== undefined) this.#lastSdp = { body: Buffer.from(sdp), contentType: 'application/sdp' };
+        if (sdp !== undefined) this.#lastSdp = { body: ownedBytes(sdp), contentType: 'application/sdp' };
       } catch {
         // not a body we can split: keep the previous SDP
       }
@@ -574,25 +576,36 @@ export abstract class Leg implements DialogOwner {
       // Retransmitted 2xx, ACKs and requests still find the dialog for 64·T1 (the longest retransmission span) —
       // through a small stand-in, so the leg and its call are freed at once.
       const last = this.#lastAck;
-      const ack = last === undefined ? undefined : this.#buildAck(last.cseq, last.body, last.contentType);
+      const dialog = this.dialog;
+      const ack = last === undefined || dialog === undefined ? undefined : { dialog, ...last };
       this.standIn = new EndedDialog(this.ctx.transactions, this.ctx.userAgent, ack, this.#lastAckTarget);
-      registry.register(callId, tag, this.standIn);
-      this.ctx.clock.setTimer(64 * this.ctx.t1, () => registry.unregister(callId, tag));
+      registry.retire(callId, tag, this.standIn);
     }
   }
+}
+
+/** What an {@link EndedDialog} needs to ACK a retransmitted 2xx again: the dialog and the last ACK's CSeq and body. */
+export interface AckRecipe {
+  readonly dialog: Dialog;
+  readonly cseq: number;
+  readonly body?: Buffer | undefined;
+  readonly contentType?: string | undefined;
 }
 
 /**
  * What stays registered for a closed leg's dialog during 64·T1: a retransmitted 2xx to our INVITE is ACKed again
  * (§13.2.2.4), an ACK is absorbed, any other request gets 481 (§12.2.2: the dialog is gone).
+ *
+ * The ACK is built when such a 2xx arrives, which is rare, from the ended dialog (copied strings) and the last ACK's
+ * record: a built ACK kept for 64·T1 per call was most of what an ended call left behind.
  */
 export class EndedDialog implements DialogOwner {
   readonly #transactions: LegContext['transactions'];
   readonly #userAgent: string;
-  readonly #ack: SipRequest | undefined;
+  readonly #ack: AckRecipe | undefined;
   readonly #target: Endpoint | undefined;
 
-  constructor(transactions: LegContext['transactions'], userAgent: string, ack: SipRequest | undefined, target: Endpoint | undefined) {
+  constructor(transactions: LegContext['transactions'], userAgent: string, ack: AckRecipe | undefined, target: Endpoint | undefined) {
     this.#transactions = transactions;
     this.#userAgent = userAgent;
     this.#ack = ack;
@@ -612,9 +625,12 @@ export class EndedDialog implements DialogOwner {
   }
 
   onStray2xx(response: SipResponse): void {
-    if (this.#ack === undefined || this.#target === undefined || this.#ack.cseq.seq !== response.cseq.seq) return;
+    const recipe = this.#ack;
+    if (recipe === undefined || this.#target === undefined || recipe.cseq !== response.cseq.seq) return;
+    const ack = recipe.dialog.createAck(recipe.cseq, recipe.body, recipe.contentType);
+    ack.headers.setRaw('User-Agent', this.#userAgent);
     // sendAck is async: a send failure is a rejected promise, ignored (the next retransmission tries again).
-    this.#transactions.sendAck(this.#ack, this.#target).catch(() => undefined);
+    this.#transactions.sendAck(ack, this.#target).catch(() => undefined);
   }
 }
 

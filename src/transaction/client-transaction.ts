@@ -111,6 +111,8 @@ export abstract class ClientTransactionBase<
   releaseFinalResponse(): void {
     if (this.#final === undefined) return;
     this.#final = undefined;
+    // A settled promise holds its value too.
+    this.#deferred = undefined;
     this.#isFinalReleased = true;
   }
 

@@ -107,13 +107,18 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
         // §17.1.1.2: "The client transaction SHOULD start timer D when it enters the 'Completed' state, with a value
         // of at least 32 seconds for unreliable transports, and a value of zero seconds for reliable transports."
         const d = this.isReliable ? this.ctx.timers.timerD.reliable : this.ctx.timers.timerD.unreliable;
-        if (d === 0) this.#terminate();
-        else this.armTimer('D', d, ['Completed']);
+        if (d === 0) {
+          this.#terminate();
+          return;
+        }
+        this.armLingerTimer('D', d, ['Completed']);
+        // Completed only re-sends the ACK (kept) on a retransmitted final response: the INVITE can go.
+        this.releaseRequest();
         return;
       }
       case 'Accepted':
         // RFC 6026 §7.2: "The client transaction MUST start Timer M [64*T1] when it enters the 'Accepted' state".
-        this.armTimer('M', this.ctx.timers.timerM, ['Accepted']);
+        this.armLingerTimer('M', this.ctx.timers.timerM, ['Accepted']);
         // RFC 6026 §7.2: Accepted only passes further 2xx up; the INVITE is neither re-sent nor CANCELled any more.
         this.releaseRequest();
         return;

@@ -90,18 +90,20 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
         // reliable transports."
         if (!this.isReliable) this.armTimer('G', this.#timerG, ['Completed']);
         this.armTimer('H', this.ctx.timers.timerH, ['Completed']);
+        // What is left to re-send is the final response: its bytes, not the INVITE and the response objects.
+        this.keepOnlyFinalBytes();
         return;
       case 'Confirmed': {
         // §17.2.1: "When this state is entered, timer I is set to fire in T4 seconds for unreliable transports, and
         // zero seconds for reliable transports."
         const i = this.isReliable ? this.ctx.timers.timerI.reliable : this.ctx.timers.timerI.unreliable;
         if (i === 0) this.#terminate();
-        else this.armTimer('I', i, ['Confirmed']);
+        else this.armLingerTimer('I', i, ['Confirmed']);
         return;
       }
       case 'Accepted':
         // RFC 6026 §7.1: "the server transaction MUST … start Timer L with a value of 64*T1".
-        this.armTimer('L', this.ctx.timers.timerL, ['Accepted']);
+        this.armLingerTimer('L', this.ctx.timers.timerL, ['Accepted']);
         // Nothing is re-sent from Accepted: the INVITE and the 2xx need not stay for Timer L's 64·T1.
         this.releaseMessages();
         return;

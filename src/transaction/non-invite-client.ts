@@ -103,8 +103,13 @@ export class NonInviteClientTransaction extends ClientTransactionBase<
         // §17.1.2.2: "Once the client transaction enters the 'Completed' state, it MUST set Timer K to fire in T4
         // seconds for unreliable transports, and zero seconds for reliable transports."
         const k = this.isReliable ? this.ctx.timers.timerK.reliable : this.ctx.timers.timerK.unreliable;
-        if (k === 0) this.#terminate();
-        else this.armTimer('K', k, ['Completed']);
+        if (k === 0) {
+          this.#terminate();
+          return;
+        }
+        this.armLingerTimer('K', k, ['Completed']);
+        // Completed only absorbs response retransmissions (§17.1.2.2): nothing is sent from the request again.
+        this.releaseRequest();
         return;
       }
       case 'Terminated':

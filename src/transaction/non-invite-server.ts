@@ -85,8 +85,14 @@ export class NonInviteServerTransaction extends ServerTransactionBase<
         // §17.2.2: "When the server transaction enters the 'Completed' state, it MUST set Timer J to fire in 64*T1
         // seconds for unreliable transports, and zero seconds for reliable transports."
         const j = this.isReliable ? this.ctx.timers.timerJ.reliable : this.ctx.timers.timerJ.unreliable;
-        if (j === 0) this.#terminate();
-        else this.armTimer('J', j, ['Completed']);
+        if (j === 0) {
+          this.#terminate();
+          return;
+        }
+        this.armLingerTimer('J', j, ['Completed']);
+        // Timer J lasts 64·T1: what it re-sends is the final response's bytes; the request and the response objects,
+        // which hold the request's whole text, are let go.
+        this.keepOnlyFinalBytes();
         return;
       }
       case 'Terminated':

@@ -6,7 +6,7 @@
  */
 import { InvalidStateError } from '../errors/tandem-error.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
-import type { Source } from '../transport/transport.js';
+import type { PreparedResponse, Source } from '../transport/transport.js';
 import { isReliable } from '../transport/transport.js';
 import type { EventMap } from '../util/typed-emitter.js';
 import { Transaction } from './transaction.js';
@@ -30,6 +30,8 @@ export abstract class ServerTransactionBase<
   #request: SipRequest | undefined;
   #lastProvisional: SipResponse | undefined;
   #lastFinal: SipResponse | undefined;
+  /** The final response as routed and serialized, for re-sending it (Completed keeps only this). */
+  #finalWire: PreparedResponse | undefined;
 
   protected constructor(ctx: TransactionContext, id: string, request: SipRequest, source: Source, initial: S, isMatchedByBranch: boolean) {
     super(ctx, id, request.method, isReliable(source.protocol), initial);
@@ -57,9 +59,17 @@ export abstract class ServerTransactionBase<
     return this.#lastProvisional;
   }
 
-  /** The final response sent (for an INVITE, the last 2xx passed down in Accepted). */
+  /**
+   * The final response sent (for an INVITE, the last 2xx passed down in Accepted), until the transaction lingers
+   * (Completed, Accepted), where a branch-matched transaction keeps its bytes only ({@link finalStatus}).
+   */
   get lastFinal(): SipResponse | undefined {
     return this.#lastFinal;
+  }
+
+  /** The status of the final response sent, also once only its bytes are kept. */
+  get finalStatus(): number | undefined {
+    return this.#lastFinal?.status ?? this.#finalWire?.status;
   }
 
   /** The most recent response sent, final first. */
@@ -90,11 +100,11 @@ export abstract class ServerTransactionBase<
     this.sendResponseTo(response, this.source, false);
   }
 
-  /** Sends a final response and remembers it for retransmissions. */
+  /** Sends a final response and remembers it, and its bytes, for retransmissions. */
   protected sendFinal(response: SipResponse, isRetransmission = false): void {
     this.#lastFinal = response;
     this.#lastProvisional = undefined;
-    this.sendResponseTo(response, this.source, isRetransmission);
+    this.#finalWire = this.sendResponseKept(response, this.source, isRetransmission);
   }
 
   /**
@@ -113,6 +123,7 @@ export abstract class ServerTransactionBase<
   protected override onDisposed(): void {
     this.#lastFinal = undefined;
     this.#lastProvisional = undefined;
+    this.#finalWire = undefined;
   }
 
   /**
@@ -125,6 +136,19 @@ export abstract class ServerTransactionBase<
     this.#request = undefined;
     this.#lastFinal = undefined;
     this.#lastProvisional = undefined;
+    this.#finalWire = undefined;
+  }
+
+  /**
+   * Completed (§17.2.1, §17.2.2): what is left to do is re-send the final response when the request is retransmitted
+   * (and, for an INVITE, on Timer G), for up to 64·T1. Its bytes suffice; the request and the response objects, which
+   * hold the request's whole text, are let go. A branch-matched transaction only (see {@link releaseMessages}).
+   */
+  protected keepOnlyFinalBytes(): void {
+    if (!this.isMatchedByBranch || this.#finalWire === undefined) return;
+    this.#request = undefined;
+    this.#lastFinal = undefined;
+    this.#lastProvisional = undefined;
   }
 
   /** A request retransmission arrived: re-send the most recent provisional response, if any (§17.2.1/§17.2.2). */
@@ -133,9 +157,10 @@ export abstract class ServerTransactionBase<
     if (this.#lastProvisional !== undefined) this.sendResponseTo(this.#lastProvisional, this.source, true);
   }
 
-  /** A request retransmission arrived, or Timer G fired: re-send the final response. */
+  /** A request retransmission arrived, or Timer G fired: re-send the final response (the same bytes). */
   protected resendFinal(): void {
-    if (this.#lastFinal !== undefined) this.sendResponseTo(this.#lastFinal, this.source, true);
+    if (this.#finalWire !== undefined) this.resendPrepared(this.#finalWire);
+    else if (this.#lastFinal !== undefined) this.sendResponseTo(this.#lastFinal, this.source, true);
   }
 
   /** Throws for a TU response the current state cannot take (a TU bug: STYLE.md P9 programmer error). */

@@ -18,6 +18,8 @@ import { Method } from '../sip/methods.js';
 import { urisEqual } from '../sip/uri/parse-uri.js';
 import type { Endpoint, InboundMessage, Source, TransactionTransport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport-error.js';
+import { detached } from '../util/detached.js';
+import { FixedDelayQueue } from '../util/fixed-delay-queue.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
@@ -60,6 +62,14 @@ const RETRANSMISSION_COUNTER: Record<RetransmissionKind, keyof TransactionLayerC
 
 const DEFAULT_TRYING_DELAY_MS = 200;
 
+/**
+ * Where a live transaction is filed in the layer's stores (a record rather than a closure per transaction: a
+ * lingering transaction should hold as little as it can for its 64·T1).
+ */
+type Filing =
+  | { readonly side: 'client'; readonly key: string }
+  | { readonly side: 'server'; readonly key: string | undefined; readonly legacyKey: string | undefined; readonly merge: string | undefined };
+
 /** RFC 3261 §17 transaction layer. */
 export class TransactionLayer {
   readonly #transport: TransactionTransport;
@@ -76,8 +86,10 @@ export class TransactionLayer {
   readonly #legacy = new Map<string, ServerTransaction[]>();
   /** §8.2.2.2: transactions created by requests without a To tag, by From tag + Call-ID + CSeq. */
   readonly #merge = new Map<string, ServerTransaction>();
-  /** How to remove a transaction from the stores once it terminates. */
-  readonly #removers = new Map<AnyTransactionBase, () => void>();
+  /** Linger timers by delay (a handful of delays: 64·T1, T4, and their reliable-transport values). */
+  readonly #lingerQueues = new Map<number, FixedDelayQueue>();
+  /** Where each live transaction is filed, to take it out of the stores once it terminates. */
+  readonly #filings = new Map<AnyTransactionBase, Filing>();
   readonly #counters: TransactionLayerCounters = {
     requestRetransmissionsSent: 0,
     responseRetransmissionsSent: 0,
@@ -111,6 +123,7 @@ export class TransactionLayer {
       onTerminated: (tx: AnyTransactionBase) => this.#onTerminated(tx),
       onRetransmit: (kind: RetransmissionKind) => this.#count(RETRANSMISSION_COUNTER[kind], 'retransmission', { kind }),
       passAckToUser: (ack: SipRequest, source: Source) => this.#strayAck(ack, source),
+      lingerQueue: (delayMs: number) => this.#lingerQueue(delayMs),
     });
   }
 
@@ -126,7 +139,7 @@ export class TransactionLayer {
 
   /** Live transactions (client + server). */
   get size(): number {
-    return this.#removers.size;
+    return this.#filings.size;
   }
 
   /**
@@ -166,9 +179,7 @@ export class TransactionLayer {
         ? new InviteClientTransaction(this.#ctx, id, request, target)
         : new NonInviteClientTransaction(this.#ctx, id, request, target);
     this.#clients.set(key, tx);
-    this.#removers.set(tx, () => {
-      if (this.#clients.get(key) === tx) this.#clients.delete(key);
-    });
+    this.#filings.set(tx, { side: 'client', key });
     this.#counters.clientTransactionsCreated++;
     tx.start();
     return tx;
@@ -243,7 +254,8 @@ export class TransactionLayer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const tx of [...this.#removers.keys()]) tx.close();
+    for (const tx of [...this.#filings.keys()]) tx.close();
+    for (const q of this.#lingerQueues.values()) q.close();
     this.#log.debug('transaction layer closed');
   }
 
@@ -327,12 +339,16 @@ export class TransactionLayer {
     return undefined;
   }
 
-  #createServer(request: SipRequest, source: Source, key: string | undefined): ServerTransaction {
-    const legacyKey = key === undefined ? rfc2543Key(request) : undefined;
-    const id =
+  #createServer(request: SipRequest, source: Source, matchKey: string | undefined): ServerTransaction {
+    // The keys and the id outlive the request (64·T1 in Accepted or Completed): copies, not views of its text, which
+    // they would otherwise keep alive (util/detached.ts).
+    const key = matchKey === undefined ? undefined : detached(matchKey);
+    const legacyKey = key === undefined ? detached(rfc2543Key(request)) : undefined;
+    const id = detached(
       key === undefined
         ? `rfc2543/${request.callId}/${request.cseq.seq}/${request.method}/${this.#counters.serverTransactionsCreated}`
-        : `${request.topVia.branch ?? ''}/${request.method}`;
+        : `${request.topVia.branch ?? ''}/${request.method}`,
+    );
     const tx: ServerTransaction =
       request.method === Method.INVITE
         ? new InviteServerTransaction(this.#ctx, id, request, source, key !== undefined)
@@ -343,17 +359,15 @@ export class TransactionLayer {
       if (list === undefined) this.#legacy.set(legacyKey, [tx]);
       else list.push(tx);
     }
-    const merge = request.to.tag === undefined ? mergeKey(request) : undefined;
-    if (merge !== undefined && !this.#merge.has(merge)) this.#merge.set(merge, tx);
-    this.#removers.set(tx, () => {
-      if (key !== undefined && this.#servers.get(key) === tx) this.#servers.delete(key);
-      if (legacyKey !== undefined) {
-        const rest = (this.#legacy.get(legacyKey) ?? []).filter((t) => t !== tx);
-        if (rest.length === 0) this.#legacy.delete(legacyKey);
-        else this.#legacy.set(legacyKey, rest);
+    let merge = request.to.tag === undefined ? mergeKey(request) : undefined;
+    if (merge !== undefined) {
+      if (this.#merge.has(merge)) merge = undefined;
+      else {
+        merge = detached(merge);
+        this.#merge.set(merge, tx);
       }
-      if (merge !== undefined && this.#merge.get(merge) === tx) this.#merge.delete(merge);
-    });
+    }
+    this.#filings.set(tx, { side: 'server', key, legacyKey, merge });
     this.#counters.serverTransactionsCreated++;
     return tx;
   }
@@ -372,12 +386,36 @@ export class TransactionLayer {
   }
 
   #onTerminated(tx: AnyTransactionBase): void {
-    const remove = this.#removers.get(tx);
-    this.#removers.delete(tx);
-    remove?.();
+    const filing = this.#filings.get(tx);
+    this.#filings.delete(tx);
+    if (filing !== undefined) this.#unfile(tx, filing);
     const reason = (tx as ClientTransaction | ServerTransaction).terminationReason;
     if (reason === 'timeout') this.#count('timeouts', 'failure', { reason });
     else if (reason === 'transportError') this.#count('transportErrors', 'failure', { reason });
+  }
+
+  #lingerQueue(delayMs: number): FixedDelayQueue {
+    let q = this.#lingerQueues.get(delayMs);
+    if (q === undefined) {
+      q = new FixedDelayQueue(this.#ctx.clock, delayMs, (err: unknown) => this.#log.error({ err }, 'linger timer failed'));
+      this.#lingerQueues.set(delayMs, q);
+    }
+    return q;
+  }
+
+  #unfile(tx: AnyTransactionBase, filing: Filing): void {
+    if (filing.side === 'client') {
+      if (this.#clients.get(filing.key) === tx) this.#clients.delete(filing.key);
+      return;
+    }
+    const { key, legacyKey, merge } = filing;
+    if (key !== undefined && this.#servers.get(key) === tx) this.#servers.delete(key);
+    if (legacyKey !== undefined) {
+      const rest = (this.#legacy.get(legacyKey) ?? []).filter((t) => t !== tx);
+      if (rest.length === 0) this.#legacy.delete(legacyKey);
+      else this.#legacy.set(legacyKey, rest);
+    }
+    if (merge !== undefined && this.#merge.get(merge) === tx) this.#merge.delete(merge);
   }
 
   #callUser(fn: () => void): void {

@@ -15,9 +15,10 @@
 import { InvalidStateError } from '../errors/tandem-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
-import type { Endpoint, Source, TransactionTransport } from '../transport/transport.js';
+import type { Endpoint, PreparedResponse, Source, TransactionTransport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport-error.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
+import type { Expiring, FixedDelayQueue } from '../util/fixed-delay-queue.js';
 import type { EventMap } from '../util/typed-emitter.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { TimeoutError } from './timeout-error.js';
@@ -62,6 +63,8 @@ export interface TransactionContext {
   passAckToUser(ack: SipRequest, source: Source): void;
   /** RFC 3261 §17.2.1: delay before the IST sends 100 Trying on its own (200 ms). */
   readonly tryingDelayMs: number;
+  /** The layer's shared queue for timers of `delayMs` ({@link Transaction.armLingerTimer}). */
+  lingerQueue(delayMs: number): FixedDelayQueue;
 }
 
 /** Erased view of a transaction, for the layer's stores. */
@@ -82,7 +85,7 @@ interface OwnedTimer<S extends TransactionState> {
 /** Base class of the four machines. */
 export abstract class Transaction<S extends TransactionState, E extends EventMap & TransactionEvents<S>>
   extends TypedEmitter<E>
-  implements AnyTransactionBase
+  implements AnyTransactionBase, Expiring
 {
   /** Layer-unique id (branch-based key), bound into this transaction's logger as `txId`. */
   readonly id: string;
@@ -101,6 +104,10 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   /** Created on first use: most transactions never log, and a pino child per transaction costs CPU and memory. */
   #log: Logger | undefined;
   #onSendFailure: ((err: unknown) => void) | undefined;
+  /** The linger timer ({@link armLingerTimer}): at most one per state, in the layer's queue for its delay. */
+  #linger: { readonly name: TimerName; readonly liveIn: readonly S[] } | undefined;
+  /** Token of the current linger entry; bumped to forget it (cancel). */
+  #lingerToken = 0;
   #failure: TimeoutError | TransportError | undefined;
   #terminationReason: TerminationReason | undefined;
 
@@ -146,7 +153,9 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
 
   /** Names of the timers currently armed (tests and diagnostics). */
   get armedTimers(): readonly TimerName[] {
-    return this.#timers.map((t) => t.name);
+    const names = this.#timers.map((t) => t.name);
+    if (this.#linger !== undefined) names.push(this.#linger.name);
+    return names;
   }
 
   /**
@@ -178,6 +187,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
       }
       this.#timers = kept;
     }
+    if (this.#linger !== undefined && !this.#linger.liveIn.includes(to)) this.#forgetLinger();
     if (this.ctx.logger.isLevelEnabled('debug')) this.log.debug({ from, to }, 'transaction state');
     this.#emit('stateChange', from, to);
     // A 'stateChange' listener may have closed the transaction; then there is nothing left to enter.
@@ -258,6 +268,34 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     this.#timers.push(timer);
   }
 
+  /**
+   * Arms `name` for `ms` like {@link armTimer}, in the layer's shared queue for that delay instead of a timer of its
+   * own: for the one wait of a lingering state (Timers D, I, J, K, L, M), which nearly always runs out, and during
+   * which a transaction should cost as little as it can. One at a time; leaving `liveIn` forgets it.
+   */
+  protected armLingerTimer(name: TimerName, ms: number, liveIn: readonly S[]): void {
+    this.#forgetLinger();
+    this.#linger = { name, liveIn };
+    this.ctx.lingerQueue(ms).add(this, this.#lingerToken);
+  }
+
+  /** @internal The linger queue's callback ({@link Expiring}); a token from before a re-arm or cancel is ignored. */
+  expire(token: number): void {
+    const linger = this.#linger;
+    if (linger === undefined || token !== this.#lingerToken || this.isTerminated) return;
+    this.#forgetLinger();
+    try {
+      this.input(timerInput(linger.name));
+    } catch (err: unknown) {
+      this.#inputFailed(err);
+    }
+  }
+
+  #forgetLinger(): void {
+    this.#linger = undefined;
+    this.#lingerToken++;
+  }
+
   /** Cancels `name` when armed. */
   protected cancelTimer(name: TimerName): void {
     const timers = this.#timers;
@@ -293,6 +331,37 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     void p.then(undefined, this.#sendFailureHandler());
   }
 
+  /**
+   * Like {@link sendResponseTo}, keeping what the transport made of the response (routed and serialized) so it can be
+   * re-sent with {@link resendPrepared}. Undefined when it could not be prepared (the failure then arrives as a
+   * transport-error input, asynchronously, as for any send).
+   */
+  protected sendResponseKept(response: SipResponse, source: Source, isRetransmission: boolean): PreparedResponse | undefined {
+    if (isRetransmission) this.ctx.onRetransmit('responseSent');
+    let prepared: PreparedResponse | undefined;
+    let p: Promise<void>;
+    try {
+      prepared = this.ctx.transport.prepareResponse(response, source);
+      p = this.ctx.transport.sendPreparedResponse(prepared);
+    } catch (err: unknown) {
+      p = Promise.reject(err);
+    }
+    void p.then(undefined, this.#sendFailureHandler());
+    return prepared;
+  }
+
+  /** Re-sends a response kept by {@link sendResponseKept}. */
+  protected resendPrepared(prepared: PreparedResponse): void {
+    this.ctx.onRetransmit('responseSent');
+    let p: Promise<void>;
+    try {
+      p = this.ctx.transport.sendPreparedResponse(prepared);
+    } catch (err: unknown) {
+      p = Promise.reject(err);
+    }
+    void p.then(undefined, this.#sendFailureHandler());
+  }
+
   /** One rejection handler per transaction (not one closure per send): a failed send becomes a transport error. */
   #sendFailureHandler(): (err: unknown) => void {
     this.#onSendFailure ??= (err: unknown): void => {
@@ -316,6 +385,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     this.#terminationReason ??= 'completed';
     for (const t of this.#timers) t.handle.cancel();
     this.#timers = [];
+    this.#forgetLinger();
     this.onDisposed();
     this.ctx.onTerminated(this);
     this.#emit('terminated', this.#terminationReason);

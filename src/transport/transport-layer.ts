@@ -33,6 +33,7 @@ import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
 import { badRequestFor, parseMessage } from '../sip/parser/parse-message.js';
 import { serializeMessage } from '../sip/serialize.js';
 import { SystemClock } from '../util/clock.js';
+import { detached, ownedBytes } from '../util/detached.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { bracketIfIpv6, canonicalHost, ipFamily, isWildcard, stripBrackets } from './address.js';
 import { parseListenUrl } from './listen-url.js';
@@ -47,7 +48,7 @@ import { TlsTransport } from './tls-transport.js';
 import { TransportError } from './transport-error.js';
 import type { ListenSpec, StreamTransportOptions, TransportLayerOptions } from './transport-options.js';
 import { UDP_SIZE_THRESHOLD } from './transport-options.js';
-import type { Endpoint, InboundMessage, Source, TransactionTransport, TransportProtocol } from './transport.js';
+import type { Endpoint, InboundMessage, PreparedResponse, Source, TransactionTransport, TransportProtocol } from './transport.js';
 import { UdpTransport } from './udp-transport.js';
 import type { SentBy } from './via-fixups.js';
 import { applyReceivedRport, sentByMatches, stampVia } from './via-fixups.js';
@@ -243,22 +244,50 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     // Not `async` (see sendRequest): the UDP case is one promise; the rest keeps its async form.
     try {
       if (this.#closed) throw new TransportError('transport layer is closed');
-      const route = routeResponse(response.topVia, source);
-      if (route.kind === 'endpoint') {
-        const entry = this.#pick(route.endpoint.protocol, route.endpoint.address, route.from);
-        if (entry === undefined) {
-          throw new TransportError(`no ${route.endpoint.protocol} listener to reach ${route.endpoint.address}`);
-        }
-        return this.#sendBytes(entry, serializeMessage(response), route.endpoint, response);
-      }
-      return this.#sendRouted(response, route);
+      return this.#sendOnRoute(routeResponse(response.topVia, source), serializeMessage(response), response);
     } catch (err: unknown) {
       return Promise.reject(err);
     }
   }
 
-  async #sendRouted(response: SipResponse, route: ResponseRoute): Promise<void> {
-    const bytes = serializeMessage(response);
+  /**
+   * Routes and serializes a response without sending it (see {@link TransactionTransport.prepareResponse}). The result
+   * owns its bytes and addresses: nothing of the request it answers stays reachable from it.
+   * @throws SipHeaderError when the response has no readable Via; TransportError when it cannot be routed.
+   */
+  prepareResponse(response: SipResponse, source?: Source): PreparedResponse {
+    if (this.#closed) throw new TransportError('transport layer is closed');
+    const route = routeResponse(response.topVia, source);
+    if (route.kind === 'unroutable') throw new TransportError(`cannot route response: ${route.reason}`);
+    return new WireResponse(response.status, keptRoute(route), ownedBytes(serializeMessage(response)));
+  }
+
+  /**
+   * Sends a {@link prepareResponse} result (again).
+   * @throws TypeError when `prepared` was not made by a transport layer; TransportError when it cannot be sent.
+   */
+  sendPreparedResponse(prepared: PreparedResponse): Promise<void> {
+    try {
+      if (!(prepared instanceof WireResponse)) throw new TypeError('not a response prepared by a transport layer');
+      if (this.#closed) throw new TransportError('transport layer is closed');
+      return this.#sendOnRoute(prepared.route, prepared.bytes, undefined);
+    } catch (err: unknown) {
+      return Promise.reject(err);
+    }
+  }
+
+  #sendOnRoute(route: ResponseRoute, bytes: Buffer, response: SipResponse | undefined): Promise<void> {
+    if (route.kind === 'endpoint') {
+      const entry = this.#pick(route.endpoint.protocol, route.endpoint.address, route.from);
+      if (entry === undefined) {
+        throw new TransportError(`no ${route.endpoint.protocol} listener to reach ${route.endpoint.address}`);
+      }
+      return this.#sendBytes(entry, bytes, route.endpoint, response);
+    }
+    return this.#sendRouted(route, bytes, response);
+  }
+
+  async #sendRouted(route: ResponseRoute, bytes: Buffer, response: SipResponse | undefined): Promise<void> {
     switch (route.kind) {
       case 'connection': {
         for (const e of this.#entries) {
@@ -506,4 +535,26 @@ function remoteOf(raw: RawInbound): string {
 function summary(m: SipMessage): Record<string, unknown> {
   const callId = m.headers.getRaw('Call-ID');
   return m.kind === 'request' ? { method: m.method, callId } : { status: m.status, callId };
+}
+
+/** What {@link TransportLayer.prepareResponse} makes: the route and the bytes, in memory of their own. */
+class WireResponse implements PreparedResponse {
+  constructor(
+    readonly status: number,
+    readonly route: Exclude<ResponseRoute, { kind: 'unroutable' }>,
+    readonly bytes: Buffer,
+  ) {}
+}
+
+/** A route whose addresses are copies: a Via's host or maddr is a view of the request's text (see util/detached). */
+function keptRoute(route: Exclude<ResponseRoute, { kind: 'unroutable' }>): Exclude<ResponseRoute, { kind: 'unroutable' }> {
+  if (route.kind === 'connection') {
+    return { kind: 'connection', connectionId: detached(route.connectionId), fallback: keptEndpoint(route.fallback) };
+  }
+  const endpoint = keptEndpoint(route.endpoint);
+  return route.from === undefined ? { kind: 'endpoint', endpoint } : { kind: 'endpoint', endpoint, from: route.from };
+}
+
+function keptEndpoint(e: Endpoint): Endpoint {
+  return { protocol: e.protocol, address: detached(e.address), port: e.port };
 }

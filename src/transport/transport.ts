@@ -40,4 +40,17 @@ export interface TransactionTransport {
   sendRequest(request: SipMessage & { kind: 'request' }, target: Endpoint): Promise<void>;
   /** Sends a response where RFC 3261 §18.2.2 says (connection, received/rport, maddr, sent-by). */
   sendResponse(response: SipMessage & { kind: 'response' }, source?: Source): Promise<void>;
+  /**
+   * Routes (RFC 3261 §18.2.2) and serializes a response once, without sending it: a server transaction keeps the
+   * result to re-send the same bytes while it lingers, instead of the response and the request it answers.
+   * @throws what `sendResponse` rejects with (an unroutable response, a closed layer).
+   */
+  prepareResponse(response: SipMessage & { kind: 'response' }, source?: Source): PreparedResponse;
+  /** Sends a {@link prepareResponse} result (again). Rejects with TransportError when it cannot be sent. */
+  sendPreparedResponse(prepared: PreparedResponse): Promise<void>;
+}
+
+/** A response as {@link TransactionTransport.prepareResponse} made it: routed and serialized, opaque to the caller. */
+export interface PreparedResponse {
+  readonly status: number;
 }

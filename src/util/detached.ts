@@ -26,3 +26,17 @@ export function detachedDeep<T>(v: T): T {
   }
   return out as T;
 }
+
+/**
+ * A copy of `bytes` in an ArrayBuffer of its own, for bytes that live long (a call's last SDP, a response a
+ * transaction re-sends for 64·T1).
+ *
+ * `Buffer.from(buffer)` and `Buffer.allocUnsafe` hand out views of Node's shared 8 KiB pool, and the serializer hands
+ * out views of its 64 KiB slab: a long-lived view keeps its whole slab alive, with whatever short-lived messages
+ * shared it.
+ */
+export function ownedBytes(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  out.set(bytes);
+  return out;
+}

@@ -1,12 +1,17 @@
 import type { Clock } from '../../src/util/clock.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
-import type { Endpoint, InboundMessage, Source, TransactionTransport } from '../../src/transport/transport.js';
+import type { Endpoint, InboundMessage, PreparedResponse, Source, TransactionTransport } from '../../src/transport/transport.js';
 import { TransportError } from '../../src/transport/transport-error.js';
 
 /** One message handed to the transport. */
 export type SentRecord =
   | { readonly kind: 'request'; readonly message: SipRequest; readonly target: Endpoint; readonly at: number }
   | { readonly kind: 'response'; readonly message: SipResponse; readonly source: Source | undefined; readonly at: number };
+
+interface MemoryPrepared extends PreparedResponse {
+  readonly response: SipResponse;
+  readonly source: Source | undefined;
+}
 
 /** Something that takes inbound messages (a TransactionLayer). */
 export interface MessageSink {
@@ -87,6 +92,17 @@ export class MemoryTransport implements TransactionTransport {
   sendResponse(response: SipMessage & { kind: 'response' }, source?: Source): Promise<void> {
     this.#sent.push({ kind: 'response', message: response, source, at: this.#clock?.now() ?? 0 });
     return this.#complete(response);
+  }
+
+  /** Keeps the response itself (a test double has no wire form): re-sends record the same message again. */
+  prepareResponse(response: SipMessage & { kind: 'response' }, source?: Source): PreparedResponse {
+    const prepared: MemoryPrepared = { status: response.status, response, source };
+    return prepared;
+  }
+
+  sendPreparedResponse(prepared: PreparedResponse): Promise<void> {
+    const p = prepared as MemoryPrepared;
+    return this.sendResponse(p.response, p.source);
   }
 
   #complete(message: SipMessage): Promise<void> {

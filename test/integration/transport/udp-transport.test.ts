@@ -84,6 +84,37 @@ describe('UDP transport layer (RFC 3261 §18 over real sockets)', () => {
     expect(bytes.toString('latin1')).toMatch(/^SIP\/2\.0 180 Ringing\r\n/);
   });
 
+  it('a prepared response (routed and serialized once) is sent, and re-sent, as the same bytes to the same place', async () => {
+    const server = await layer();
+    const peer = await rawClient();
+    const request = buildRequest({ viaHost: '127.0.0.1', viaPort: 9, rport: true, method: 'BYE' });
+    const arrived = nextMessage(server);
+    await sendRaw(peer, serializeMessage(request), target(server));
+    const inbound = await arrived;
+    const response = createResponse(inbound.message as SipRequest, 200, { toTag: 'srv2' });
+    const prepared = server.prepareResponse(response, inbound.source);
+    expect(prepared.status).toBe(200);
+    const first = nextEvent<[Buffer, { port: number }]>(peer, 'message');
+    await server.sendPreparedResponse(prepared);
+    const [a, ra] = await first;
+    expect(ra.port).toBe(server.listeningPoints[0]!.port);
+    const again = nextEvent<[Buffer]>(peer, 'message');
+    await server.sendPreparedResponse(prepared);
+    const [b] = await again;
+    expect(b.equals(a)).toBe(true);
+    expect(a.equals(serializeMessage(response))).toBe(true);
+    // Not one of ours: refused with a TypeError, as a rejection.
+    await expect(server.sendPreparedResponse({ status: 200 })).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('an unroutable response is refused when prepared (TransportError), as sendResponse rejects', async () => {
+    const server = await layer();
+    const request = buildRequest({ viaHost: 'host.example.com', viaPort: 5060, method: 'BYE' });
+    const response = createResponse(request, 200, { toTag: 'srv3' });
+    expect(() => server.prepareResponse(response)).toThrow(TransportError);
+    await expect(server.sendResponse(response)).rejects.toBeInstanceOf(TransportError);
+  });
+
   it('garbage, empty, keep-alive and oversized datagrams never crash; a valid message afterwards is handled', async () => {
     const server = await layer({ limits: { maxMessageSize: 4096, maxHeaders: 64, maxHeaderLength: 2048, maxUriLength: 1024 } });
     const peer = await rawClient();

@@ -7,6 +7,7 @@ import type { TransactionContext, TransactionEvents } from '../../../src/transac
 import type { TransactionInput } from '../../../src/transaction/transaction-input.js';
 import type { NonInviteServerState } from '../../../src/transaction/transaction-state.js';
 import { NON_INVITE_SERVER_TRANSITIONS } from '../../../src/transaction/transaction-state.js';
+import { FixedDelayQueue } from '../../../src/util/fixed-delay-queue.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryTransport } from '../../support/memory-transport.js';
 
@@ -48,6 +49,9 @@ function context(clock: FakeClock, terminated: unknown[]): TransactionContext {
     onTerminated: (tx) => terminated.push(tx),
     onRetransmit: () => undefined,
     passAckToUser: () => undefined,
+    lingerQueue: (delayMs: number) => new FixedDelayQueue(clock, delayMs, (err: unknown) => {
+      throw err;
+    }),
   };
 }
 
