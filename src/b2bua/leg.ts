@@ -106,7 +106,11 @@ export abstract class Leg implements DialogOwner {
   /** Accepting session-timer verdicts on the peer's INVITE/UPDATE, waiting for this leg's 2xx, by CSeq number. */
   #uasTimers: Map<number, AcceptVerdict> | undefined;
   /** The last session description this leg sent (offer or answer): a refresh re-INVITE repeats it (§7.4). */
-  #lastSdp: { readonly body: Buffer; readonly contentType: string } | undefined;
+  /**
+   * The last SDP this leg sent, as a latin1 string (byte for byte): it lives as long as the call, and a string costs
+   * its length, where a Buffer of its own adds an ArrayBuffer and its backing store (and a pooled one pins its slab).
+   */
+  #lastSdp: { readonly text: string; readonly contentType: string } | undefined;
   /** Methods in the peer's Allow (undefined: it sent none). */
   #peerAllow: readonly string[] | undefined;
 
@@ -517,12 +521,12 @@ export abstract class Leg implements DialogOwner {
     const ct = (contentType ?? 'application/sdp').toLowerCase();
     // Copies: the body and its type are views of the datagram they came in, which they would keep alive.
     if (ct.startsWith('application/sdp')) {
-      this.#lastSdp = { body: ownedBytes(body), contentType: ct === 'application/sdp' ? 'application/sdp' : detached(contentType ?? ct) };
+      this.#lastSdp = { text: body.toString('latin1'), contentType: ct === 'application/sdp' ? 'application/sdp' : detached(contentType ?? ct) };
     } else if (ct.startsWith('multipart/')) {
       // SIP-I/SIP-T: the SDP part of a multipart body; the ISUP part never rides a refresh.
       try {
         const sdp = classifyBody({ contentType: { type: 'multipart', subtype: 'mixed', params: [] }, body }).sdp;
-        if (sdp !== undefined) this.#lastSdp = { body: ownedBytes(sdp), contentType: 'application/sdp' };
+        if (sdp !== undefined) this.#lastSdp = { text: sdp.toString('latin1'), contentType: 'application/sdp' };
       } catch {
         // not a body we can split: keep the previous SDP
       }
@@ -544,7 +548,7 @@ export abstract class Leg implements DialogOwner {
     try {
       tx = await this.#sendInDialog(method, {
         headers: requestTimerFields(req),
-        ...(method === 'INVITE' && sdp !== undefined ? { body: sdp.body, contentType: sdp.contentType } : {}),
+        ...(method === 'INVITE' && sdp !== undefined ? { body: Buffer.from(sdp.text, 'latin1'), contentType: sdp.contentType } : {}),
       });
     } catch (err: unknown) {
       this.log.info({ err }, 'session refresh not sent');

@@ -13,10 +13,12 @@ import { InvalidStateError } from '../errors/tandem-error.js';
 import type { HeaderField } from '../sip/header-list.js';
 import { HeaderList } from '../sip/header-list.js';
 import type { NameAddr } from '../sip/headers/header-types.js';
+import { parseNameAddr, parseNameAddrList, serializeNameAddr, serializeNameAddrList } from '../sip/headers/name-addr.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { SipRequest as Request } from '../sip/message.js';
+import { formatUri, parseUri } from '../sip/uri/parse-uri.js';
 import type { Uri } from '../sip/uri/uri-types.js';
-import { detached, detachedDeep } from '../util/detached.js';
+import { detached } from '../util/detached.js';
 import { newBranch } from '../util/ids.js';
 
 export type DialogState = 'Early' | 'Confirmed' | 'Terminated';
@@ -63,35 +65,61 @@ const noTag = (na: NameAddr): NameAddr => {
   return rest;
 };
 
+/**
+ * The peer's and our URIs, the remote target and the route set are kept as their header text and parsed when a
+ * request is built (BYE, a session refresh: a few per call). An established call lives for minutes with two dialogs
+ * that are rarely read; as parsed values they were a third of its memory (objects, parameter arrays, copied strings),
+ * as text they are a few short strings.
+ */
 export class Dialog {
   readonly callId: string;
   readonly localTag: string;
   remoteTag: string | undefined;
-  readonly localUri: NameAddr;
-  readonly remoteUri: NameAddr;
   localSeq: number;
   remoteSeq: number | undefined;
-  remoteTarget: Uri;
-  routeSet: readonly NameAddr[];
   readonly contact: NameAddr;
   #state: DialogState;
+  readonly #localUriText: string;
+  readonly #remoteUriText: string;
+  #remoteTargetText: string;
+  readonly #routeText: string | undefined;
 
   /**
-   * Values read from a message are copied ({@link detachedDeep}): a dialog outlives the message that created it, and
+   * Values read from a message are copied ({@link detached}): a dialog outlives the message that created it, and
    * would otherwise keep its whole header section alive through them.
    */
   constructor(init: DialogInit) {
     this.callId = detached(init.callId);
     this.localTag = detached(init.localTag);
     this.remoteTag = init.remoteTag === undefined ? undefined : detached(init.remoteTag);
-    this.localUri = detachedDeep(noTag(init.localUri));
-    this.remoteUri = detachedDeep(noTag(init.remoteUri));
+    this.#localUriText = detached(serializeNameAddr(noTag(init.localUri)));
+    this.#remoteUriText = detached(serializeNameAddr(noTag(init.remoteUri)));
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
-    this.remoteTarget = detachedDeep(init.remoteTarget);
-    this.routeSet = init.routeSet.length === 0 ? NO_ROUTES : detachedDeep(init.routeSet);
+    this.#remoteTargetText = detached(formatUri(init.remoteTarget));
+    this.#routeText = init.routeSet.length === 0 ? undefined : detached(serializeNameAddrList(init.routeSet));
     this.contact = init.contact;
     this.#state = init.state;
+  }
+
+  /** Our URI (From when UAC, To when UAS), without tag; parsed on each read. */
+  get localUri(): NameAddr {
+    return parseNameAddr(this.#localUriText, 'From');
+  }
+
+  /** The peer's URI, without tag; parsed on each read. */
+  get remoteUri(): NameAddr {
+    return parseNameAddr(this.#remoteUriText, 'To');
+  }
+
+  /** Where requests inside the dialog go (the peer's Contact, §12.1); parsed on each read. */
+  get remoteTarget(): Uri {
+    return parseUri(this.#remoteTargetText);
+  }
+
+  /** The route set, in the order requests traverse it (§12.1.1, §12.1.2); parsed on each read. */
+  get routeSet(): readonly NameAddr[] {
+    return this.#routeText === undefined ? NO_ROUTES : parseNameAddrList(this.#routeText, 'Route', { isNameAddrRequired: true });
   }
 
   /**
@@ -191,7 +219,7 @@ export class Dialog {
   /** §12.2.1.2/§12.2.2: a target refresh request or its 2xx may change the remote target (Contact). */
   refreshTarget(message: SipRequest | SipResponse): void {
     const uri = contactUriOf(message);
-    if (uri !== undefined) this.remoteTarget = detachedDeep(uri);
+    if (uri !== undefined) this.#remoteTargetText = detached(formatUri(uri));
   }
 
   /**
@@ -214,7 +242,8 @@ export class Dialog {
     headers.set('To', this.remoteTag === undefined ? this.remoteUri : { ...this.remoteUri, tag: this.remoteTag });
     headers.set('Call-ID', this.callId);
     headers.set('CSeq', { seq, method });
-    if (this.routeSet.length > 0) headers.set('Route', this.routeSet);
+    const routes = this.routeSet;
+    if (routes.length > 0) headers.set('Route', routes);
     if (method !== 'ACK' && method !== 'CANCEL' && method !== 'BYE') {
       headers.set('Contact', { isStar: false, contacts: [this.contact] });
     }
