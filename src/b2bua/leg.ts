@@ -23,6 +23,7 @@ import type { SessionTimerConfig } from '../config/session-timer-schema.js';
 import type { Dialog, RequestOptions } from '../dialog/dialog.js';
 import { checkInbound } from '../dialog/media-auth-check.js';
 import { SessionRefresh } from '../dialog/session-refresh.js';
+import type { SessionRefreshHost } from '../dialog/session-refresh.js';
 import type { RefreshResult, SessionExpiryReason } from '../dialog/session-refresh.js';
 import { applyUasTimerHeaders, minSEOf, requestTimerFields, sessionExpiresOf, sessionTimerRequestOf, timerRefusal } from '../dialog/session-timer-headers.js';
 import { classifyBody } from '../interworking/body-parts.js';
@@ -74,7 +75,7 @@ interface Pending2xx {
   timer: TimerHandle | undefined;
 }
 
-export abstract class Leg implements DialogOwner {
+export abstract class Leg implements DialogOwner, SessionRefreshHost {
   protected readonly ctx: LegContext;
   protected readonly log: Logger;
   protected dialog: Dialog | undefined;
@@ -487,8 +488,7 @@ export abstract class Leg implements DialogOwner {
         role: this.role,
         settings: this.sessionTimer,
         peerAllow: this.#peerAllow,
-        sendRefresh: (req) => this.#sendRefresh(req),
-        onExpired: (reason, _cause, detail) => this.emit({ type: 'sessionExpired', reason, detail }),
+        host: this,
         logger: this.log,
       });
       this.#refresh = r;
@@ -531,6 +531,16 @@ export abstract class Leg implements DialogOwner {
         // not a body we can split: keep the previous SDP
       }
     }
+  }
+
+  /** @internal {@link SessionRefreshHost}: the machine sends a refresh on this leg. */
+  sendRefresh(req: RefreshRequestVerdict): Promise<RefreshResult> {
+    return this.#sendRefresh(req);
+  }
+
+  /** @internal {@link SessionRefreshHost}: the session expired; the Call hears it as 'sessionExpired'. */
+  sessionExpired(reason: SessionExpiryReason, _q850Cause: number, detail: string): void {
+    this.emit({ type: 'sessionExpired', reason, detail });
   }
 
   /**

@@ -14,7 +14,7 @@
  *  Refreshing ──2xx──────────────────────────────▶ Active      (re-armed from the 2xx)
  *  Refreshing ──422 / 405·501 to an UPDATE───────▶ Refreshing  (a new request: new CSeq)
  *  Refreshing ──491──────────────────────────────▶ GlareWait ──glare timer (RFC 3261 §14.1)──▶ Refreshing
- *  Refreshing ──timeout / 408 / 481──────────────▶ Expired     (onExpired 'refresh-failed', 102)
+ *  Refreshing ──timeout / 408 / 481──────────────▶ Expired     (host.sessionExpired 'refresh-failed', 102)
  *  Refreshing ──any other failure────────────────▶ Lapsing     (no retry; the expiry stands)
  *  Active · Refreshing · GlareWait · Lapsing ──expiry timer──▶ Expired ('peer-silent' | 'refresh-failed', 102)
  *  Off · Active · Refreshing · GlareWait · Lapsing
@@ -66,6 +66,25 @@ export type RefreshResult =
   | { readonly status: number; readonly sessionExpires?: SessionExpires | undefined; readonly minSE?: number | undefined }
   | { readonly error: 'timeout' | 'transport' };
 
+/**
+ * The leg a {@link SessionRefresh} belongs to (an object rather than two callbacks: one machine per leg of every
+ * established call, and closures are memory each).
+ */
+export interface SessionRefreshHost {
+  /**
+   * Sends one session refresh request on this leg: a new transaction with a new CSeq each call (RFC 4028 §7.4,
+   * RFC 3261 §12.2.1.1). UPDATE without a body, or re-INVITE with the last SDP unchanged (same o= version) when
+   * `request.includeSdp`; Session-Expires (always with `refresher`), Min-SE when not null, Supported: timer.
+   * Resolves with the final outcome; a rejection is logged and read as a transport error.
+   */
+  sendRefresh(request: RefreshRequestVerdict): Promise<RefreshResult>;
+  /**
+   * The session of this leg expired: send BYE on this leg and release the other with Reason: Q.850;cause=102 and
+   * record the call as ended by session-timer expiry. Called at most once; the machine is Expired and has no timers.
+   */
+  sessionExpired(reason: SessionExpiryReason, q850Cause: typeof SESSION_TIMER_CAUSE, detail: string): void;
+}
+
 /** Options of {@link SessionRefresh}. */
 export interface SessionRefreshOptions {
   readonly clock: Clock;
@@ -80,18 +99,8 @@ export interface SessionRefreshOptions {
   readonly isCallIdOwner?: boolean;
   /** Methods in the peer's Allow on this dialog (UPDATE there makes `refresh: auto` use UPDATE); see setPeerAllow. */
   readonly peerAllow?: readonly string[] | undefined;
-  /**
-   * Sends one session refresh request on this leg: a new transaction with a new CSeq each call (RFC 4028 §7.4,
-   * RFC 3261 §12.2.1.1). UPDATE without a body, or re-INVITE with the last SDP unchanged (same o= version) when
-   * `request.includeSdp`; Session-Expires (always with `refresher`), Min-SE when not null, Supported: timer.
-   * Resolves with the final outcome; a rejection is logged and read as a transport error.
-   */
-  readonly sendRefresh: (request: RefreshRequestVerdict) => Promise<RefreshResult>;
-  /**
-   * The session of this leg expired: send BYE on this leg and release the other with Reason: Q.850;cause=102 and
-   * record the call as ended by session-timer expiry. Called at most once; the machine is Expired and has no timers.
-   */
-  readonly onExpired: (reason: SessionExpiryReason, q850Cause: typeof SESSION_TIMER_CAUSE, detail: string) => void;
+  /** What the machine asks of its leg: sending a refresh, and hearing of the expiry. */
+  readonly host: SessionRefreshHost;
   readonly logger: Logger;
   /** Uniform [0, 1) source for the glare wait; tests inject one. Default Math.random. */
   readonly random?: () => number;
@@ -129,8 +138,7 @@ export class SessionRefresh {
   readonly #clock: Clock;
   readonly #settings: SessionTimerConfig;
   readonly #isCallIdOwner: boolean;
-  readonly #sendRefresh: SessionRefreshOptions['sendRefresh'];
-  readonly #onExpired: SessionRefreshOptions['onExpired'];
+  readonly #host: SessionRefreshHost;
   readonly #random: () => number;
   readonly #log: Logger;
   #peerAllow: readonly string[] | undefined;
@@ -156,8 +164,7 @@ export class SessionRefresh {
     this.#clock = options.clock;
     this.#settings = options.settings;
     this.#isCallIdOwner = options.isCallIdOwner ?? options.role === 'uac';
-    this.#sendRefresh = options.sendRefresh;
-    this.#onExpired = options.onExpired;
+    this.#host = options.host;
     this.#random = options.random ?? Math.random;
     this.#peerAllow = options.peerAllow;
     this.#log = options.logger;
@@ -352,7 +359,7 @@ export class SessionRefresh {
     this.#log.debug({ method: request.method, sessionExpires: request.sessionExpires.deltaSeconds, minSE: request.minSE }, 'sending session refresh');
     let pending: Promise<RefreshResult>;
     try {
-      pending = this.#sendRefresh(request);
+      pending = this.#host.sendRefresh(request);
     } catch (err: unknown) {
       pending = Promise.reject(err);
     }
@@ -444,9 +451,9 @@ export class SessionRefresh {
     this.#transition('Expired');
     this.#log.info({ reason, q850Cause: SESSION_TIMER_CAUSE }, `session expired: ${detail}`);
     try {
-      this.#onExpired(reason, SESSION_TIMER_CAUSE, detail);
+      this.#host.sessionExpired(reason, SESSION_TIMER_CAUSE, detail);
     } catch (err: unknown) {
-      this.#log.error({ err }, 'onExpired callback threw');
+      this.#log.error({ err }, 'sessionExpired threw');
     }
   }
 }

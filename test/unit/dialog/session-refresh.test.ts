@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionRefresh, glareWaitMs } from '../../../src/dialog/session-refresh.js';
-import type { RefreshResult, SessionExpiryReason, SessionRefreshOptions } from '../../../src/dialog/session-refresh.js';
+import type { RefreshResult, SessionExpiryReason, SessionRefreshHost, SessionRefreshOptions } from '../../../src/dialog/session-refresh.js';
 import { isTandemError } from '../../../src/errors/tandem-error.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { SessionTimerConfig } from '../../../src/config/session-timer-schema.js';
@@ -41,28 +41,34 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 
 const built: { sr: SessionRefresh; clock: FakeClock }[] = [];
 
-function harness(over: Partial<SessionRefreshOptions> = {}) {
+function harness(over: Partial<SessionRefreshOptions> & Partial<SessionRefreshHost> = {}) {
   const clock = new FakeClock();
   const sent: Sent[] = [];
   const expired: Expiry[] = [];
+  const { sendRefresh, sessionExpired, ...options } = over;
+  const host: SessionRefreshHost = {
+    sendRefresh:
+      sendRefresh ??
+      ((request) =>
+        new Promise<RefreshResult>((resolve) => {
+          sent.push({
+            at: clock.now(),
+            request,
+            answer: async (r) => {
+              resolve(r);
+              await settle();
+            },
+          });
+        })),
+    sessionExpired: sessionExpired ?? ((reason, cause, detail) => expired.push({ at: clock.now(), reason, cause, detail })),
+  };
   const sr = new SessionRefresh({
     clock,
     role: 'uas',
     settings: SETTINGS,
-    sendRefresh: (request) =>
-      new Promise<RefreshResult>((resolve) => {
-        sent.push({
-          at: clock.now(),
-          request,
-          answer: async (r) => {
-            resolve(r);
-            await settle();
-          },
-        });
-      }),
-    onExpired: (reason, cause, detail) => expired.push({ at: clock.now(), reason, cause, detail }),
+    host,
     logger: silentLogger(),
-    ...over,
+    ...options,
   });
   built.push({ sr, clock });
   return { clock, sr, sent, expired };
@@ -229,7 +235,7 @@ describe('RFC 4028 §10 the peer is the refresher on the leg', () => {
 });
 
 describe('RFC 4028 §10 Tandem’s own refresh fails', () => {
-  it('§10 the refresh transaction times out → onExpired(refresh-failed, Q.850 102) and no timer left', async () => {
+  it('§10 the refresh transaction times out → sessionExpired(refresh-failed, Q.850 102) and no timer left', async () => {
     const { clock, sr, sent, expired } = harness();
     sr.start(ours(1800));
     clock.advance(900 * S);
@@ -244,7 +250,7 @@ describe('RFC 4028 §10 Tandem’s own refresh fails', () => {
     expect(expired).toHaveLength(1);
   });
 
-  it.each([408, 481])('§10 / RFC 3261 §12.2.1.2 the refresh is answered %i → onExpired(refresh-failed, 102)', async (status) => {
+  it.each([408, 481])('§10 / RFC 3261 §12.2.1.2 the refresh is answered %i → sessionExpired(refresh-failed, 102)', async (status) => {
     const { clock, sr, sent, expired } = harness();
     sr.start(ours(90));
     clock.advance(45 * S);
@@ -649,9 +655,9 @@ describe('API guards', () => {
     expect(expired.clock.liveTimers).toBe(0);
   });
 
-  it('onExpired may close() the machine at once (the call layer tears the leg down inside the callback)', () => {
+  it('sessionExpired may close() the machine at once (the call layer tears the leg down inside the callback)', () => {
     const holder: { sr?: SessionRefresh } = {};
-    const h = harness({ onExpired: () => holder.sr?.close() });
+    const h = harness({ sessionExpired: () => holder.sr?.close() });
     holder.sr = h.sr;
     h.sr.start(theirs(90));
     h.clock.advance(60 * S);
@@ -659,9 +665,9 @@ describe('API guards', () => {
     expect(h.clock.liveTimers).toBe(0);
   });
 
-  it('an onExpired callback that throws does not escape the timer', () => {
+  it('a sessionExpired that throws does not escape the timer', () => {
     const { clock, sr } = harness({
-      onExpired: () => {
+      sessionExpired: () => {
         throw new Error('listener bug');
       },
     });
