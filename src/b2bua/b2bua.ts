@@ -106,21 +106,17 @@ export class B2bua implements CoreHandler, DialogRegistry {
   // ── DialogRegistry ───────────────────────────────────────────────────────────────────────────────────────────
 
   register(callId: string, localTag: string, leg: DialogOwner): void {
-    this.#dialogs.set(`${callId}\n${localTag}`, leg);
-  }
-
-  unregister(callId: string, localTag: string): void {
-    this.#dialogs.delete(`${callId}\n${localTag}`);
+    this.#dialogs.set(dialogKey(callId, localTag), leg);
   }
 
   retire(callId: string, localTag: string, standIn: DialogOwner): void {
-    const key = `${callId}\n${localTag}`;
+    const key = dialogKey(callId, localTag);
     this.#dialogs.set(key, standIn);
     this.#retired.add(new RetiredDialog(this.#dialogs, key, standIn), 0);
   }
 
   #owner(callId: string, localTag: string | undefined): DialogOwner | undefined {
-    return localTag === undefined ? undefined : this.#dialogs.get(`${callId}\n${localTag}`);
+    return localTag === undefined ? undefined : this.#dialogs.get(dialogKey(callId, localTag));
   }
 
   // ── CoreHandler ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -421,6 +417,11 @@ export class B2bua implements CoreHandler, DialogRegistry {
 }
 
 export type { Endpoint };
+
+/** The registry's key of a dialog (RFC 3261 §12: Call-ID and our tag identify it on our side). */
+function dialogKey(callId: string, localTag: string): string {
+  return `${callId}\n${localTag}`;
+}
 
 /** A closed leg's stand-in in the registry, forgotten when its 64·T1 run out (unless something replaced it). */
 class RetiredDialog implements Expiring {

@@ -11,7 +11,6 @@ import type { Clock } from '../util/clock.js';
 /** Where legs register the dialogs they own, so in-dialog requests, ACKs and stray 2xx find them. */
 export interface DialogRegistry {
   register(callId: string, localTag: string, leg: DialogOwner): void;
-  unregister(callId: string, localTag: string): void;
   /**
    * A closed leg's dialog: `standIn` answers for it for 64·T1 (the longest retransmission span), then the dialog is
    * forgotten. The registry keeps one queue for all of them (util/fixed-delay-queue.ts), not a timer each.

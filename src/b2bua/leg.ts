@@ -533,22 +533,17 @@ export abstract class Leg implements DialogOwner, SessionRefreshHost {
     }
   }
 
-  /** @internal {@link SessionRefreshHost}: the machine sends a refresh on this leg. */
-  sendRefresh(req: RefreshRequestVerdict): Promise<RefreshResult> {
-    return this.#sendRefresh(req);
-  }
-
   /** @internal {@link SessionRefreshHost}: the session expired; the Call hears it as 'sessionExpired'. */
   sessionExpired(reason: SessionExpiryReason, _q850Cause: number, detail: string): void {
     this.emit({ type: 'sessionExpired', reason, detail });
   }
 
   /**
-   * Sends one session refresh (RFC 4028 §7.4, §10) for the machine: UPDATE without a body, or re-INVITE repeating
+   * @internal {@link SessionRefreshHost}: sends one session refresh (RFC 4028 §7.4, §10) for the machine: UPDATE without a body, or re-INVITE repeating
    * the last SDP this leg sent (same o= version). Never two INVITEs at once on the dialog (RFC 3261 §14.1): while
    * one is pending in either direction the refresh reads as glare (491) and waits.
    */
-  async #sendRefresh(req: RefreshRequestVerdict): Promise<RefreshResult> {
+  async sendRefresh(req: RefreshRequestVerdict): Promise<RefreshResult> {
     let method: 'INVITE' | 'UPDATE' = req.method;
     const sdp = this.#lastSdp;
     // A re-INVITE without an offer would ask the peer for one (late offer): UPDATE refreshes without touching media.

@@ -111,14 +111,14 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
           this.#terminate();
           return;
         }
-        this.armLingerTimer('D', d, ['Completed']);
+        this.armLingerTimer('D', d);
         // Completed only re-sends the ACK (kept) on a retransmitted final response: the INVITE can go.
         this.releaseRequest();
         return;
       }
       case 'Accepted':
         // RFC 6026 §7.2: "The client transaction MUST start Timer M [64*T1] when it enters the 'Accepted' state".
-        this.armLingerTimer('M', this.ctx.timers.timerM, ['Accepted']);
+        this.armLingerTimer('M', this.ctx.timers.timerM);
         // RFC 6026 §7.2: Accepted only passes further 2xx up; the INVITE is neither re-sent nor CANCELled any more.
         this.releaseRequest();
         return;

@@ -98,12 +98,12 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
         // zero seconds for reliable transports."
         const i = this.isReliable ? this.ctx.timers.timerI.reliable : this.ctx.timers.timerI.unreliable;
         if (i === 0) this.#terminate();
-        else this.armLingerTimer('I', i, ['Confirmed']);
+        else this.armLingerTimer('I', i);
         return;
       }
       case 'Accepted':
         // RFC 6026 §7.1: "the server transaction MUST … start Timer L with a value of 64*T1".
-        this.armLingerTimer('L', this.ctx.timers.timerL, ['Accepted']);
+        this.armLingerTimer('L', this.ctx.timers.timerL);
         // Nothing is re-sent from Accepted: the INVITE and the 2xx need not stay for Timer L's 64·T1.
         this.releaseMessages();
         return;
@@ -206,7 +206,7 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
       // RFC 6026 §7.1: "If, while in the 'Proceeding' state, the TU passes a 2xx response to the server transaction,
       // the server transaction MUST pass this response to the transport layer for transmission. … The server
       // transaction MUST then transition to the 'Accepted' state."
-      this.sendFinal(response);
+      this.sendAcceptingFinal(response);
       this.transition('Accepted');
       return;
     }

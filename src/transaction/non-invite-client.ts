@@ -107,7 +107,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase<
           this.#terminate();
           return;
         }
-        this.armLingerTimer('K', k, ['Completed']);
+        this.armLingerTimer('K', k);
         // Completed only absorbs response retransmissions (§17.1.2.2): nothing is sent from the request again.
         this.releaseRequest();
         return;

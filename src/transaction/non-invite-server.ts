@@ -89,7 +89,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase<
           this.#terminate();
           return;
         }
-        this.armLingerTimer('J', j, ['Completed']);
+        this.armLingerTimer('J', j);
         // Timer J lasts 64·T1: what it re-sends is the final response's bytes; the request and the response objects,
         // which hold the request's whole text, are let go.
         this.keepOnlyFinalBytes();

@@ -108,12 +108,22 @@ export abstract class ServerTransactionBase<
   }
 
   /**
+   * Sends the 2xx that takes an INVITE transaction to Accepted. RFC 6026 §7.1: the transaction never re-sends it (the
+   * TU does), so no bytes are kept for it; the response is remembered as the last final, for RFC 2543 matching.
+   */
+  protected sendAcceptingFinal(response: SipResponse, isRetransmission = false): void {
+    this.#lastFinal = response;
+    this.#lastProvisional = undefined;
+    this.sendResponseTo(response, this.source, isRetransmission);
+  }
+
+  /**
    * A 2xx retransmission the TU passes in Accepted: sent, and remembered only where the RFC 2543 matching reads the
    * last response ({@link ServerTransactionBase.releaseMessages}).
    */
   protected sendFinalRetransmission(response: SipResponse): void {
     if (this.isMatchedByBranch) this.sendResponseTo(response, this.source, true);
-    else this.sendFinal(response, true);
+    else this.sendAcceptingFinal(response, true);
   }
 
   /**

@@ -104,8 +104,8 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   /** Created on first use: most transactions never log, and a pino child per transaction costs CPU and memory. */
   #log: Logger | undefined;
   #onSendFailure: ((err: unknown) => void) | undefined;
-  /** The linger timer ({@link armLingerTimer}): at most one per state, in the layer's queue for its delay. */
-  #linger: { readonly name: TimerName; readonly liveIn: readonly S[] } | undefined;
+  /** The linger timer ({@link armLingerTimer}), in the layer's queue for its delay; it lives in the state it was armed in. */
+  #linger: TimerName | undefined;
   /** Token of the current linger entry; bumped to forget it (cancel). */
   #lingerToken = 0;
   #failure: TimeoutError | TransportError | undefined;
@@ -154,7 +154,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   /** Names of the timers currently armed (tests and diagnostics). */
   get armedTimers(): readonly TimerName[] {
     const names = this.#timers.map((t) => t.name);
-    if (this.#linger !== undefined) names.push(this.#linger.name);
+    if (this.#linger !== undefined) names.push(this.#linger);
     return names;
   }
 
@@ -187,7 +187,8 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
       }
       this.#timers = kept;
     }
-    if (this.#linger !== undefined && !this.#linger.liveIn.includes(to)) this.#forgetLinger();
+    // A lingering state has no move to itself: any transition leaves the state its linger timer lives in.
+    if (this.#linger !== undefined) this.#forgetLinger();
     if (this.ctx.logger.isLevelEnabled('debug')) this.log.debug({ from, to }, 'transaction state');
     this.#emit('stateChange', from, to);
     // A 'stateChange' listener may have closed the transaction; then there is nothing left to enter.
@@ -271,11 +272,11 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   /**
    * Arms `name` for `ms` like {@link armTimer}, in the layer's shared queue for that delay instead of a timer of its
    * own: for the one wait of a lingering state (Timers D, I, J, K, L, M), which nearly always runs out, and during
-   * which a transaction should cost as little as it can. One at a time; leaving `liveIn` forgets it.
+   * which a transaction should cost as little as it can. It lives in the current state; leaving it forgets the timer.
    */
-  protected armLingerTimer(name: TimerName, ms: number, liveIn: readonly S[]): void {
+  protected armLingerTimer(name: TimerName, ms: number): void {
     this.#forgetLinger();
-    this.#linger = { name, liveIn };
+    this.#linger = name;
     this.ctx.lingerQueue(ms).add(this, this.#lingerToken);
   }
 
@@ -285,7 +286,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     if (linger === undefined || token !== this.#lingerToken || this.isTerminated) return;
     this.#forgetLinger();
     try {
-      this.input(timerInput(linger.name));
+      this.input(timerInput(linger));
     } catch (err: unknown) {
       this.#inputFailed(err);
     }

@@ -287,7 +287,8 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     return this.#sendRouted(route, bytes, response);
   }
 
-  async #sendRouted(route: ResponseRoute, bytes: Buffer, response: SipResponse | undefined): Promise<void> {
+  /** The routes other than a plain address (sent by #sendOnRoute itself, without an async frame). */
+  async #sendRouted(route: Exclude<ResponseRoute, { kind: 'endpoint' }>, bytes: Buffer, response: SipResponse | undefined): Promise<void> {
     switch (route.kind) {
       case 'connection': {
         for (const e of this.#entries) {
@@ -303,14 +304,6 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
           throw new TransportError(`no ${route.fallback.protocol} listener to re-open a connection to ${route.fallback.address}`);
         }
         await this.#sendBytes(entry, bytes, route.fallback, response);
-        return;
-      }
-      case 'endpoint': {
-        const entry = this.#pick(route.endpoint.protocol, route.endpoint.address, route.from);
-        if (entry === undefined) {
-          throw new TransportError(`no ${route.endpoint.protocol} listener to reach ${route.endpoint.address}`);
-        }
-        await this.#sendBytes(entry, bytes, route.endpoint, response);
         return;
       }
       case 'unroutable':
