@@ -69,8 +69,6 @@ export class B2bua implements CoreHandler, DialogRegistry {
   /** Closed legs' stand-ins, each forgotten 64·T1 after the leg closed ({@link retire}). */
   readonly #retired: FixedDelayQueue;
   readonly #calls = new Set<Call>();
-  /** Calls whose outbound INVITE is not answered yet: the only ones a looped INVITE can belong to (#isLoop). */
-  readonly #settingUp = new Set<Call>();
   readonly #byInvite = new Map<InviteServerTransaction, Call>();
   #deps: CallDeps | undefined;
   readonly #scopes = new Map<Call, string[]>();
@@ -231,7 +229,6 @@ export class B2bua implements CoreHandler, DialogRegistry {
       },
       onEnded: (c, s) => this.#ended(c, s),
       onStateChange: (call, from, to) => {
-        if (to !== 'Routing' && to !== 'Proceeding') this.#settingUp.delete(call);
         this.#countState(from, -1);
         if (to !== 'Terminated') this.#countState(to, 1);
       },
@@ -285,9 +282,13 @@ export class B2bua implements CoreHandler, DialogRegistry {
     }
     // CANCEL finds the call while the INVITE is unanswered; once the final is sent (answered, refused, or the
     // transaction ended) a late CANCEL gets the UA core's 200, as Call.onCancel would give.
-    tx.on('stateChange', (_from, to) => {
-      if (to !== 'Proceeding') this.#byInvite.delete(tx);
-    });
+    // The listener goes once it has done its work: the transaction lingers 64·T1 after its final response.
+    const forget = (_from: string, to: string): void => {
+      if (to === 'Proceeding') return;
+      this.#byInvite.delete(tx);
+      tx.off('stateChange', forget);
+    };
+    tx.on('stateChange', forget);
     const call = new Call(
       this.#callDeps(),
       tx,
@@ -299,7 +300,6 @@ export class B2bua implements CoreHandler, DialogRegistry {
       body.classified,
     );
     this.#calls.add(call);
-    this.#settingUp.add(call);
     this.#countState(call.state, 1);
     this.#byInvite.set(tx, call);
     this.#scopes.set(call, scopes);
@@ -367,17 +367,16 @@ export class B2bua implements CoreHandler, DialogRegistry {
     } catch {
       return false;
     }
-    // Only a call whose outbound INVITE is still unanswered can see it come back (a loop is immediate).
-    for (const c of this.#settingUp) {
-      const b = c.outbound?.branch;
-      if (b !== undefined && vias.some((v) => v.branch === b)) return true;
+    // Only an outbound INVITE still unanswered can come back (a loop is immediate): its client transaction is found
+    // by branch, not by walking the calls that are setting up.
+    for (const v of vias) {
+      if (v.branch !== undefined && this.#ctx.transactions.hasPendingInvite(v.branch)) return true;
     }
     return false;
   }
 
   #ended(call: Call, summary: CallSummary): void {
     this.#calls.delete(call);
-    this.#settingUp.delete(call);
     this.#admission.release(this.#scopes.get(call) ?? []);
     this.#scopes.delete(call);
     this.#metrics.set('tandem_calls_active', 'Calls in progress', this.#calls.size);

@@ -91,8 +91,6 @@ export abstract class Leg implements DialogOwner, SessionRefreshHost {
    */
   #lastAck: { readonly cseq: number; readonly body?: Buffer | undefined; readonly contentType?: string | undefined } | undefined;
   #lastAckTarget: Endpoint | undefined;
-  /** What answers for this dialog in the registry once the leg is closed (see {@link EndedDialog}). */
-  protected standIn: EndedDialog | undefined;
   /** Our pending outgoing re-INVITE, and the peer's pending incoming one (§14). */
   protected clientInvite: InviteClientTransaction | undefined;
   protected serverInvite: ServerTransaction | undefined;
@@ -583,12 +581,12 @@ export abstract class Leg implements DialogOwner, SessionRefreshHost {
       const { callId, tag } = this.#registered;
       const registry = this.ctx.registry;
       // Retransmitted 2xx, ACKs and requests still find the dialog for 64·T1 (the longest retransmission span) —
-      // through a small stand-in, so the leg and its call are freed at once.
+      // through a small stand-in (see {@link EndedDialog}), so the leg and its call are freed at once; the INVITE
+      // client transaction, lingering in Accepted, passes retransmitted 2xx to it through the registry.
       const last = this.#lastAck;
       const dialog = this.dialog;
       const ack = last === undefined || dialog === undefined ? undefined : { dialog, ...last };
-      this.standIn = new EndedDialog(this.ctx.transactions, this.ctx.userAgent, ack, this.#lastAckTarget);
-      registry.retire(callId, tag, this.standIn);
+      registry.retire(callId, tag, new EndedDialog(this.ctx.transactions, this.ctx.userAgent, ack, this.#lastAckTarget));
     }
   }
 }

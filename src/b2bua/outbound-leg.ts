@@ -415,16 +415,15 @@ export class OutboundLeg extends Leg {
   override close(): void {
     this.#stopTimerC();
     super.close();
-    // The INVITE transaction lives on until Timer M (64·T1) to pass on retransmitted 2xx; from now on they go to
-    // the stand-in (which re-sends the ACK), so the transaction no longer keeps this leg and its call alive.
+    // The INVITE transaction lives on until Timer M (64·T1) to pass on retransmitted 2xx. With no listener left it
+    // passes them to the transaction user as stray responses, which the registry hands to this dialog's stand-in
+    // (it re-sends the ACK): the transaction no longer keeps this leg, its call, or a listener of its own.
     // Before a 2xx was taken (still ringing, or failed by CANCEL or Timer C) a late 2xx must still reach #onFinal to be
     // ACKed and BYEd, so the leg stays attached until the transaction ends.
     const ict = this.#ict;
     if (ict !== undefined && (this.#state === 'Answered' || this.#state === 'Confirmed')) {
       this.#ict = undefined;
       ict.removeAllListeners();
-      const standIn = this.standIn;
-      if (standIn !== undefined) ict.on('final', (r) => r.status < 300 && standIn.onStray2xx(r));
     }
   }
 }

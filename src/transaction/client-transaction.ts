@@ -55,6 +55,8 @@ export abstract class ClientTransactionBase<
   #final: SipResponse | undefined;
   /** The TU let go of the final response ({@link ClientTransactionBase.releaseFinalResponse}). */
   #isFinalReleased = false;
+  /** Set while a response is being handled when the machine passed it up to no listener. */
+  #unheard = false;
   #deferred: Deferred<SipResponse> | undefined;
 
   protected constructor(
@@ -116,9 +118,20 @@ export abstract class ClientTransactionBase<
     this.#isFinalReleased = true;
   }
 
-  /** @internal The layer hands a matched response (§17.1.3) to the machine. */
-  receiveResponse(response: SipResponse): void {
+  /**
+   * @internal The layer hands a matched response (§17.1.3) to the machine.
+   * @returns false when the machine passed the response up but no listener heard it (an INVITE client transaction in
+   *   Accepted whose TU let go of it): the layer then gives it to the transaction user as a stray response.
+   */
+  receiveResponse(response: SipResponse): boolean {
+    this.#unheard = false;
     this.input(classifyResponse(response));
+    return !this.#unheard;
+  }
+
+  /** The machine passed `response` up and nobody listens: {@link receiveResponse} tells the layer so. */
+  protected passUnheard(): void {
+    this.#unheard = true;
   }
 
   /** @internal Sends the request for the first time and enters the initial state's timers. */
@@ -129,13 +142,16 @@ export abstract class ClientTransactionBase<
     this.safeEmitClient('provisional', response);
   }
 
-  /** Passes a final response to the TU; the first one settles `finalResponse`. */
-  protected passFinal(response: SipResponse): void {
+  /**
+   * Passes a final response to the TU; the first one settles `finalResponse`.
+   * @returns whether a 'final' listener heard it.
+   */
+  protected passFinal(response: SipResponse): boolean {
     if (this.#final === undefined && !this.#isFinalReleased) {
       this.#final = response;
       this.#deferred?.resolve(response);
     }
-    this.safeEmitClient('final', response);
+    return this.safeEmitClient('final', response);
   }
 
   /** Timer B/F: record, tell the TU, terminate. */
@@ -157,7 +173,7 @@ export abstract class ClientTransactionBase<
   protected safeEmitClient<K extends 'provisional' | 'final' | 'timeout'>(
     event: K,
     ...args: ClientTransactionEvents<S>[K]
-  ): void {
-    (this as unknown as { safeEmit(e: K, ...a: ClientTransactionEvents<S>[K]): boolean }).safeEmit(event, ...args);
+  ): boolean {
+    return (this as unknown as { safeEmit(e: K, ...a: ClientTransactionEvents<S>[K]): boolean }).safeEmit(event, ...args);
   }
 }

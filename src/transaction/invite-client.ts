@@ -174,8 +174,10 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
         return;
       case 'Accepted':
         // RFC 6026 §7.2: "Any 2xx responses that match this transaction … MUST be passed up to the TU" (retransmissions
-        // and forked answers: the TU ACKs each, §13.2.2.4).
-        this.passFinal(response);
+        // and forked answers: the TU ACKs each, §13.2.2.4). To this transaction's listeners; when none is left (the
+        // TU let go of the transaction: its leg ended), to the transaction user, as a response no transaction takes
+        // — the UA core then finds the dialog it belongs to.
+        if (!this.passFinal(response)) this.passUnheard();
         return;
       case 'Completed':
         this.log.debug({ status: response.status }, '2xx after a non-2xx final absorbed');

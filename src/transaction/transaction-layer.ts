@@ -185,6 +185,16 @@ export class TransactionLayer {
     return tx;
   }
 
+  /**
+   * Whether one of our INVITE client transactions with this branch is still unanswered (Calling or Proceeding): a
+   * request that comes back carrying it in a Via has looped (RFC 3261 §16.3 item 4, §8.2.2.2). One map lookup, so
+   * the check costs the same however many calls are ringing.
+   */
+  hasPendingInvite(branch: string): boolean {
+    const tx = this.#clients.get(clientKey(branch, Method.INVITE));
+    return tx !== undefined && (tx.state === 'Calling' || tx.state === 'Proceeding');
+  }
+
   /** {@link sendRequest} for an INVITE, typed. @throws TypeError when `request` is not an INVITE. */
   sendInvite(request: SipRequest, target: Endpoint): InviteClientTransaction {
     if (request.method !== Method.INVITE) throw new TypeError(`sendInvite() needs an INVITE, got ${request.method}`);
@@ -262,12 +272,10 @@ export class TransactionLayer {
   #receiveResponse(response: SipResponse, source: Source): void {
     const branch = response.branch;
     const tx = branch === undefined ? undefined : this.#clients.get(clientKey(branch, response.cseq.method));
-    if (tx !== undefined) {
-      tx.receiveResponse(response);
-      return;
-    }
-    // No client transaction (never existed, or already terminated — e.g. a 2xx retransmission after Timer M):
-    // the TU decides (§13.2.2.4: the UAC core re-ACKs 2xx retransmissions).
+    // A 2xx that an INVITE client transaction in Accepted passed up to no listener goes on as a stray one.
+    if (tx !== undefined && tx.receiveResponse(response)) return;
+    // No client transaction (never existed, or already terminated — e.g. a 2xx retransmission after Timer M), or one
+    // whose TU let go of it: the TU decides (§13.2.2.4: the UAC core re-ACKs 2xx retransmissions).
     this.#count('strayResponses', 'stray', { kind: 'response' });
     this.#log.debug({ status: response.status, branch }, 'stray response');
     const user = this.#user;

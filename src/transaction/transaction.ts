@@ -82,6 +82,9 @@ interface OwnedTimer<S extends TransactionState> {
   readonly liveIn: readonly S[];
 }
 
+/** The timer list of a transaction with no timer armed (shared, never written to). */
+const NO_TIMERS: readonly OwnedTimer<TransactionState>[] = Object.freeze([]);
+
 /** Base class of the four machines. */
 export abstract class Transaction<S extends TransactionState, E extends EventMap & TransactionEvents<S>>
   extends TypedEmitter<E>
@@ -99,11 +102,13 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   protected abstract readonly transitions: TransitionTable<S>;
 
   #state: S;
-  /** Armed timers (at most three at a time: a small array is cheaper than a Map per transaction). */
-  #timers: OwnedTimer<S>[] = [];
+  /**
+   * Armed timers (at most three at a time: a small array is cheaper than a Map per transaction). With none armed it
+   * is the shared {@link NO_TIMERS}, never written to: a lingering transaction keeps no array of its own.
+   */
+  #timers: OwnedTimer<S>[] = NO_TIMERS as OwnedTimer<S>[];
   /** Created on first use: most transactions never log, and a pino child per transaction costs CPU and memory. */
   #log: Logger | undefined;
-  #onSendFailure: ((err: unknown) => void) | undefined;
   /** The linger timer ({@link armLingerTimer}), in the layer's queue for its delay; it lives in the state it was armed in. */
   #linger: TimerName | undefined;
   /** Token of the current linger entry; bumped to forget it (cancel). */
@@ -185,7 +190,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
         if (t.liveIn.includes(to)) kept.push(t);
         else t.handle.cancel();
       }
-      this.#timers = kept;
+      this.#timers = kept.length > 0 ? kept : (NO_TIMERS as OwnedTimer<S>[]);
     }
     // A lingering state has no move to itself: any transition leaves the state its linger timer lives in.
     if (this.#linger !== undefined) this.#forgetLinger();
@@ -258,7 +263,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
       handle: this.ctx.clock.setTimer(ms, () => {
         const i = this.#timers.indexOf(timer);
         if (i < 0) return;
-        this.#timers.splice(i, 1);
+        this.#dropTimer(i);
         try {
           this.input(timerInput(name));
         } catch (err: unknown) {
@@ -266,7 +271,13 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
         }
       }),
     };
-    this.#timers.push(timer);
+    if (this.#timers === NO_TIMERS) this.#timers = [timer];
+    else this.#timers.push(timer);
+  }
+
+  #dropTimer(i: number): void {
+    if (this.#timers.length === 1) this.#timers = NO_TIMERS as OwnedTimer<S>[];
+    else this.#timers.splice(i, 1);
   }
 
   /**
@@ -303,7 +314,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     for (let i = 0; i < timers.length; i++) {
       if (timers[i]!.name !== name) continue;
       timers[i]!.handle.cancel();
-      timers.splice(i, 1);
+      this.#dropTimer(i);
       return;
     }
   }
@@ -317,7 +328,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     } catch (err: unknown) {
       p = Promise.reject(err);
     }
-    void p.then(undefined, this.#sendFailureHandler());
+    void p.then(undefined, (err: unknown) => this.#sendFailed(err));
   }
 
   /** Passes a response to the transport (RFC 3261 §18.2.2 routing by `source`); a rejection is a transport error. */
@@ -329,7 +340,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     } catch (err: unknown) {
       p = Promise.reject(err);
     }
-    void p.then(undefined, this.#sendFailureHandler());
+    void p.then(undefined, (err: unknown) => this.#sendFailed(err));
   }
 
   /**
@@ -347,7 +358,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     } catch (err: unknown) {
       p = Promise.reject(err);
     }
-    void p.then(undefined, this.#sendFailureHandler());
+    void p.then(undefined, (err: unknown) => this.#sendFailed(err));
     return prepared;
   }
 
@@ -360,20 +371,22 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     } catch (err: unknown) {
       p = Promise.reject(err);
     }
-    void p.then(undefined, this.#sendFailureHandler());
+    void p.then(undefined, (err: unknown) => this.#sendFailed(err));
   }
 
   /** One rejection handler per transaction (not one closure per send): a failed send becomes a transport error. */
-  #sendFailureHandler(): (err: unknown) => void {
-    this.#onSendFailure ??= (err: unknown): void => {
-      const error = err instanceof TransportError ? err : new TransportError('send failed', { cause: err });
-      try {
-        this.input(transportErrorInput(error));
-      } catch (e: unknown) {
-        this.#inputFailed(e);
-      }
-    };
-    return this.#onSendFailure;
+  /**
+   * A send was rejected: a transport-error input. Each send makes its own short-lived handler rather than the
+   * transaction keeping one: a transaction lingers 32 s after its last send, and a kept closure (with its context)
+   * would linger with it.
+   */
+  #sendFailed(err: unknown): void {
+    const error = err instanceof TransportError ? err : new TransportError('send failed', { cause: err });
+    try {
+      this.input(transportErrorInput(error));
+    } catch (e: unknown) {
+      this.#inputFailed(e);
+    }
   }
 
   /** An asynchronous entry (timer, send completion) threw: a machine bug is logged and ends the transaction. */
@@ -385,7 +398,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   #dispose(): void {
     this.#terminationReason ??= 'completed';
     for (const t of this.#timers) t.handle.cancel();
-    this.#timers = [];
+    this.#timers = NO_TIMERS as OwnedTimer<S>[];
     this.#forgetLinger();
     this.onDisposed();
     this.ctx.onTerminated(this);

@@ -33,7 +33,7 @@ import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
 import { badRequestFor, parseMessage } from '../sip/parser/parse-message.js';
 import { serializeMessage } from '../sip/serialize.js';
 import { SystemClock } from '../util/clock.js';
-import { detached, ownedBytes } from '../util/detached.js';
+import { detached } from '../util/detached.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { bracketIfIpv6, canonicalHost, ipFamily, isWildcard, stripBrackets } from './address.js';
 import { parseListenUrl } from './listen-url.js';
@@ -259,7 +259,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     if (this.#closed) throw new TransportError('transport layer is closed');
     const route = routeResponse(response.topVia, source);
     if (route.kind === 'unroutable') throw new TransportError(`cannot route response: ${route.reason}`);
-    return new WireResponse(response.status, keptRoute(route), ownedBytes(serializeMessage(response)));
+    return new WireResponse(response.status, keptRoute(route), serializeMessage(response));
   }
 
   /**
@@ -269,8 +269,10 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   sendPreparedResponse(prepared: PreparedResponse): Promise<void> {
     try {
       if (!(prepared instanceof WireResponse)) throw new TypeError('not a response prepared by a transport layer');
+      // Taken first: a response prepared and never sent would otherwise keep the serializer's slab alive.
+      const bytes = prepared.takeBytes();
       if (this.#closed) throw new TransportError('transport layer is closed');
-      return this.#sendOnRoute(prepared.route, prepared.bytes, undefined);
+      return this.#sendOnRoute(prepared.route, bytes, undefined);
     } catch (err: unknown) {
       return Promise.reject(err);
     }
@@ -531,12 +533,31 @@ function summary(m: SipMessage): Record<string, unknown> {
 }
 
 /** What {@link TransportLayer.prepareResponse} makes: the route and the bytes, in memory of their own. */
+/**
+ * A prepared response. It is sent once at once, and again only when the request is retransmitted or Timer G fires:
+ * the serializer's bytes serve the first send, and what lingers (32 s in a server transaction) is the same bytes as
+ * one latin1 string — a byte per character, so lossless — instead of a Buffer, its ArrayBuffer and a backing store.
+ */
 class WireResponse implements PreparedResponse {
+  #first: Buffer | undefined;
+  readonly #text: string;
+
   constructor(
     readonly status: number,
     readonly route: Exclude<ResponseRoute, { kind: 'unroutable' }>,
-    readonly bytes: Buffer,
-  ) {}
+    bytes: Buffer,
+  ) {
+    this.#first = bytes;
+    this.#text = bytes.toString('latin1');
+  }
+
+  /** The bytes to send: the serializer's on the first send, made again from the kept text after that. */
+  takeBytes(): Buffer {
+    const first = this.#first;
+    if (first === undefined) return Buffer.from(this.#text, 'latin1');
+    this.#first = undefined;
+    return first;
+  }
 }
 
 /** A route whose addresses are copies: a Via's host or maddr is a view of the request's text (see util/detached). */

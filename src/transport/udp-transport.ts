@@ -27,6 +27,9 @@ import { TransportError } from './transport-error.js';
 import type { UdpTransportOptions } from './transport-options.js';
 import { DEFAULT_UDP_RECEIVE_BUFFER } from './transport-options.js';
 
+/** Peer addresses {@link UdpTransport} keeps one string for (a carrier interconnect has a few dozen trunks). */
+const MAX_INTERNED_ADDRESSES = 4096;
+
 /** Largest UDP payload IPv4 can carry (65,535 − 8 UDP − 20 IP). */
 const MAX_UDP_PAYLOAD = 65_507;
 
@@ -76,6 +79,8 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   #local: HostPort | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Peer addresses seen, each kept as one string ({@link #intern}). */
+  readonly #addresses = new Map<string, string>();
 
   constructor(options: UdpTransportOptions = {}) {
     super();
@@ -215,7 +220,19 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     this.#bytesIn.inc(bytes.length);
     this.safeEmit('message', {
       bytes,
-      source: { protocol: 'udp', remote: { address, port }, local: this.#local },
+      source: { protocol: 'udp', remote: { address: this.#intern(address), port }, local: this.#local },
     });
+  }
+
+  /**
+   * One string per peer address: node:dgram makes a new one for every datagram, and each lingering transaction,
+   * prepared response and dialog keeps the address of its message (a few per call, for 32 s after it). Peers are
+   * few (trunks); the table is bounded, and an address beyond it is used as it came.
+   */
+  #intern(address: string): string {
+    const known = this.#addresses.get(address);
+    if (known !== undefined) return known;
+    if (this.#addresses.size < MAX_INTERNED_ADDRESSES) this.#addresses.set(address, address);
+    return address;
   }
 }

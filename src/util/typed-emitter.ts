@@ -83,8 +83,12 @@ export class TypedEmitter<E extends EventMap> {
     for (let i = current.length - 1; i >= 0; i--) {
       const l = current[i]!;
       if (l === listener || (l as Partial<OnceWrapper>).listener === listener) {
-        if (current.length === 1) this.#listeners!.delete(event);
-        else this.#listeners!.set(event, [...current.slice(0, i), ...current.slice(i + 1)]);
+        if (current.length === 1) {
+          this.#listeners!.delete(event);
+          // The last listener gone, the map goes too: an emitter that outlives its listeners (a lingering
+          // transaction) holds nothing for them.
+          if (this.#listeners!.size === 0) this.#listeners = undefined;
+        } else this.#listeners!.set(event, [...current.slice(0, i), ...current.slice(i + 1)]);
         return;
       }
     }

@@ -147,6 +147,24 @@ describe('RFC 3261 §17.1.1 INVITE client transaction', () => {
     expect(h.clock.liveTimers).toBe(0);
   });
 
+  it('RFC 6026 §7.2 a 2xx in Accepted that no listener hears any more goes to the TU as a stray response', () => {
+    const h = harness();
+    const invite = buildRequest();
+    const tx = h.layer.sendInvite(invite, endpoint());
+    const statuses: number[] = [];
+    tx.on('final', (r) => statuses.push(r.status));
+    const ok = buildResponse(invite, 200);
+    h.layer.receive({ message: ok, source: source() });
+    expect(statuses).toEqual([200]);
+    expect(h.user.strayResponses).toEqual([]);
+    // The TU lets go of the transaction (its leg ended); the transaction still lingers in Accepted.
+    tx.removeAllListeners();
+    h.layer.receive({ message: ok, source: source() });
+    expect(tx.state).toBe('Accepted');
+    expect(h.user.strayResponses).toEqual([ok]);
+    expect(statuses).toEqual([200]);
+  });
+
   it('§13.2.2.4 a 2xx retransmission after the ICT ended is handed to the TU as a stray response (to re-ACK)', () => {
     const h = harness();
     const invite = buildRequest();
