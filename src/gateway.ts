@@ -135,20 +135,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const pointFor = (protocol: TransportProtocol): ListeningPoint =>
     listeningPoints.find((p) => p.protocol === protocol) ?? listeningPoints[0]!;
+  // One Contact per listening point, built once and frozen: every dialog keeps its Contact for the whole call, and
+  // a copy per dialog (a name-addr, its URI and their arrays) was a few hundred bytes of each established call.
+  const contacts = new Map<TransportProtocol, NameAddr>();
   const contactFor = (protocol: TransportProtocol): NameAddr => {
-    const p = pointFor(protocol);
-    return {
-      uri: {
-        scheme: protocol === 'tls' ? 'sips' : 'sip',
-        user: 'tandem',
-        host: bracketIfIpv6(p.address),
-        port: p.port,
-        params: protocol === 'udp' ? [] : [['transport', protocol]],
-        headers: [],
-      },
-      params: [],
-      isBracketed: true,
-    };
+    let contact = contacts.get(protocol);
+    if (contact === undefined) {
+      const p = pointFor(protocol);
+      contact = Object.freeze({
+        uri: Object.freeze({
+          scheme: protocol === 'tls' ? 'sips' : 'sip',
+          user: 'tandem',
+          host: bracketIfIpv6(p.address),
+          port: p.port,
+          params: Object.freeze(protocol === 'udp' ? [] : [Object.freeze(['transport', protocol] as const)]),
+          headers: Object.freeze([]),
+        }),
+        params: Object.freeze([]),
+        isBracketed: true,
+      });
+      contacts.set(protocol, contact);
+    }
+    return contact;
   };
   const resolver = new DnsResolver();
   const trunks = new TrunkMonitor({ config, resolver, clock, logger, metrics });

@@ -34,7 +34,7 @@ import type { ServerTransaction } from '../transaction/transaction-user.js';
 import type { Endpoint, Source } from '../transport/transport.js';
 import type { CallAttempt, CallState, CallSummary, ReleaseReason, ReleasedBy } from './call-state.js';
 import { InboundLeg } from './inbound-leg.js';
-import type { Leg, LegEvent } from './leg.js';
+import type { Leg, LegEvent, LegObserver } from './leg.js';
 import { safeReasons } from './leg.js';
 import type { MediaAuthRequirement } from './leg.js';
 import type { LegContext } from './leg-context.js';
@@ -71,7 +71,7 @@ interface AckRelay {
 const profileOf = (config: Config, trunk: string | undefined): string =>
   (trunk === undefined ? undefined : config.trunks[trunk]?.causeProfile) ?? 'rfc3398';
 
-export class Call {
+export class Call implements LegObserver<OutboundEvent> {
   readonly id: string;
   readonly ingressTrunk: string;
   readonly calling: string;
@@ -126,7 +126,7 @@ export class Call {
       ...(classified === undefined ? {} : { classified }),
     });
     const timer = { config: sessionTimerOf(deps.config.trunks[ingressTrunk]), verdict: inboundTimer };
-    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, (e) => this.#onInbound(e), timer, this.#mediaAuthOf(ingressTrunk));
+    this.inbound = new InboundLeg(deps.ctx, ist, invite, source, this, timer, this.#mediaAuthOf(ingressTrunk));
     this.id = `${this.inbound.localTag}`;
   }
 
@@ -229,7 +229,7 @@ export class Call {
         sessionTimer: sessionTimerOf(t),
         mediaAuth: this.#mediaAuthOf(trunk),
       },
-      (e) => this.#onOutbound(leg, e),
+      this,
     );
     this.#outbound = leg;
     this.#setState('Proceeding');
@@ -414,8 +414,13 @@ export class Call {
 
   // ── events from the inbound leg ──────────────────────────────────────────────────────────────────────────────
 
-  #onInbound(e: LegEvent): void {
-    this.#onLegEvent(this.inbound, e);
+  /**
+   * @internal The legs' {@link LegObserver}: an outbound leg's events (its own kinds and the common ones) go to
+   * #onOutbound, the inbound leg's to #onLegEvent.
+   */
+  onLegEvent(leg: Leg, e: OutboundEvent): void {
+    if (leg instanceof OutboundLeg) this.#onOutbound(leg, e);
+    else this.#onLegEvent(leg, e as LegEvent);
   }
 
   #other(leg: Leg): Leg | undefined {

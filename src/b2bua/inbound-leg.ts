@@ -23,7 +23,7 @@ import { isReliable } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { detached } from '../util/detached.js';
 import { newTag } from '../util/ids.js';
-import type { LegEvent, MediaAuthRequirement, MessageBody } from './leg.js';
+import type { LegEvent, LegObserver, MediaAuthRequirement, MessageBody } from './leg.js';
 import { Leg } from './leg.js';
 import type { LegContext } from './leg-context.js';
 
@@ -83,13 +83,13 @@ export class InboundLeg extends Leg {
     ist: InviteServerTransaction,
     invite: SipRequest,
     source: Source,
-    emit: (e: LegEvent) => void,
+    observer: LegObserver<LegEvent>,
     sessionTimer: { readonly config: SessionTimerConfig; readonly verdict: AcceptVerdict },
     mediaAuth?: MediaAuthRequirement,
   ) {
     // A copy: the leg outlives its INVITE, whose header section a plain Call-ID would keep alive.
     const callId = detached(invite.callId);
-    super(ctx, lazyChild(ctx.logger, { leg: 'in', callId }), emit, sessionTimer.config, mediaAuth);
+    super(ctx, lazyChild(ctx.logger, { leg: 'in', callId }), observer, sessionTimer.config, mediaAuth);
     this.callId = callId;
     this.inviteCseq = invite.cseq.seq;
     this.requires100rel = hasOptionTag(invite, 'Require', '100rel');

@@ -44,6 +44,15 @@ import type { TimerHandle } from '../util/clock.js';
 import { detached, ownedBytes } from '../util/detached.js';
 import type { DialogOwner, LegContext } from './leg-context.js';
 
+/**
+ * Where a leg reports its events: its Call, the mediator (STYLE.md P7; legs never reference each other). An
+ * interface the call implements rather than a closure per leg: a call lives for minutes, and a closure with its
+ * context would live as long.
+ */
+export interface LegObserver<E> {
+  onLegEvent(leg: Leg, event: E): void;
+}
+
 /** Inputs a leg reports to its Call (the mediator). */
 export type LegEvent =
   | { readonly type: 'request'; readonly tx: ServerTransaction; readonly request: SipRequest }
@@ -97,7 +106,7 @@ export abstract class Leg implements DialogOwner, SessionRefreshHost {
   #serverInviteRequest: SipRequest | undefined;
   #registered: { callId: string; tag: string } | undefined;
   #isByeSent = false;
-  protected readonly emit: (event: LegEvent) => void;
+  readonly #observer: LegObserver<LegEvent>;
   /** This leg's trunk `sessionTimer` setting. */
   protected readonly sessionTimer: SessionTimerConfig;
   /** The leg's RFC 4028 machine, made when a 2xx first brings a session timer. */
@@ -119,15 +128,20 @@ export abstract class Leg implements DialogOwner, SessionRefreshHost {
   protected constructor(
     ctx: LegContext,
     log: Logger,
-    emit: (event: LegEvent) => void,
+    observer: LegObserver<LegEvent>,
     sessionTimer: SessionTimerConfig,
     mediaAuth: MediaAuthRequirement | undefined,
   ) {
     this.ctx = ctx;
     this.log = log;
-    this.emit = emit;
+    this.#observer = observer;
     this.sessionTimer = sessionTimer;
     this.#mediaAuth = mediaAuth;
+  }
+
+  /** Reports `event` to the call. */
+  protected emit(event: LegEvent): void {
+    this.#observer.onLegEvent(this, event);
   }
 
   /** Tandem's role in this leg's dialog: UAS on the inbound leg, UAC on the outbound one. */

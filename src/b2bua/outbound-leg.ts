@@ -32,7 +32,7 @@ import { NumericResolver } from '../transport/resolver.js';
 import type { Endpoint } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { newBranch, newCallId, newTag } from '../util/ids.js';
-import type { LegEvent, MediaAuthRequirement } from './leg.js';
+import type { LegEvent, LegObserver, MediaAuthRequirement } from './leg.js';
 import { Leg } from './leg.js';
 import type { LegContext } from './leg-context.js';
 
@@ -92,13 +92,13 @@ export class OutboundLeg extends Leg {
   #isCancelPending = false;
   #cancelHeaders: readonly HeaderField[] = [];
   #timerC: TimerHandle | undefined;
-  readonly #emitOut: (e: OutboundEvent) => void;
+  readonly #observer: LegObserver<OutboundEvent>;
 
-  constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, emit: (e: OutboundEvent) => void) {
+  constructor(ctx: LegContext, trunk: string, endpoint: Endpoint, init: OutboundInit, observer: LegObserver<OutboundEvent>) {
     const callId = newCallId();
-    super(ctx, lazyChild(ctx.logger, { leg: 'out', trunk, callId }), emit, init.sessionTimer, init.mediaAuth);
+    super(ctx, lazyChild(ctx.logger, { leg: 'out', trunk, callId }), observer, init.sessionTimer, init.mediaAuth);
     this.callId = callId;
-    this.#emitOut = emit;
+    this.#observer = observer;
     this.trunk = trunk;
     this.endpoint = endpoint;
     const headers = new HeaderList();
@@ -128,6 +128,11 @@ export class OutboundLeg extends Leg {
     this.#inviteCseq = this.#invite.cseq.seq;
     this.#branch = this.#invite.branch;
     this.register(this.callId, this.localTag);
+  }
+
+  /** Reports an event only an outbound leg has (provisional, answer, failure) to the call. */
+  #emitOut(event: OutboundEvent): void {
+    this.#observer.onLegEvent(this, event);
   }
 
   get state(): OutboundState {
