@@ -26,8 +26,11 @@
  * the state cancels them. The session expiration belongs to the session: each 2xx moves it (§10: "only a 2xx moves
  * it") and it holds through Active, Refreshing, GlareWait and Lapsing; Off, Expired and Closed drop it. Its timer is
  * armed only when nothing fires before it: in Active when the peer refreshes, and from Refreshing on when Tandem
- * does (its refresh, at half the interval, always comes first) — one live timer per leg in the common states. A
- * refresh answered after the machine left Refreshing (closed, expired, re-armed by a crossing 2xx) is ignored.
+ * does (its refresh, at half the interval, always comes first) — one live timer per leg in the common states. The
+ * timers are alarms in the clock's shared queue (`util/alarm-queue.ts`: one clock timer for every leg, an alarm of
+ * about 70 bytes where a Node timer with its closure cost about 300, for as long as the call lives); they ring at
+ * the same millisecond a timer would, and the machine is their target (`ring(token)`). A refresh answered after the
+ * machine left Refreshing (closed, expired, re-armed by a crossing 2xx) is ignored.
  *
  * @see https://www.rfc-editor.org/rfc/rfc4028#section-10
  * @packageDocumentation
@@ -47,7 +50,9 @@ import {
   timerFrom2xx,
 } from '../policy/session-timer.js';
 import type { SessionExpires } from '../sip/headers/header-types.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { AlarmHandle, Alarmed } from '../util/alarm-queue.js';
+import { AlarmQueue } from '../util/alarm-queue.js';
+import type { Clock } from '../util/clock.js';
 
 /** The states of {@link SessionRefresh} (diagram in the module header). */
 export type SessionRefreshState = 'Idle' | 'Off' | 'Active' | 'Refreshing' | 'GlareWait' | 'Lapsing' | 'Expired' | 'Closed';
@@ -134,7 +139,12 @@ export function glareWaitMs(isCallIdOwner: boolean, random: () => number): numbe
  * after Tandem sent a 2xx to the peer's re-INVITE/UPDATE, {@link SessionRefresh.onOwnRequestAnswered} after a
  * re-INVITE/UPDATE Tandem relayed on the leg got a 2xx, {@link SessionRefresh.close} when the dialog ends.
  */
-export class SessionRefresh {
+/** Tokens of this machine's alarms. */
+const ALARM_REFRESH = 0;
+const ALARM_GLARE = 1;
+const ALARM_EXPIRY = 2;
+
+export class SessionRefresh implements Alarmed {
   readonly #clock: Clock;
   readonly #settings: SessionTimerConfig;
   readonly #isCallIdOwner: boolean;
@@ -145,12 +155,17 @@ export class SessionRefresh {
 
   #state: SessionRefreshState = 'Idle';
   #timer: SessionTimerState | null = null;
-  /** The timer of the current state: refresh (Active) or glare (GlareWait). */
-  #stateTimer: TimerHandle | undefined;
+  /**
+   * The timer of the current state: refresh (Active) or glare (GlareWait). These and the expiry timer are alarms in
+   * the clock's shared {@link AlarmQueue}, not a Node timer each: they live as long as the call, and most are
+   * cancelled before they ring.
+   */
+  #stateTimer: AlarmHandle | undefined;
   /** When the session expires (§10: set by each 2xx only), clock ms; undefined in Idle, Off, Expired, Closed. */
   #expiresAt: number | undefined;
   /** The timer of {@link SessionRefresh.#expiresAt}, while armed (see the module header for when). */
-  #expiryTimer: TimerHandle | undefined;
+  #expiryTimer: AlarmHandle | undefined;
+  readonly #alarms: AlarmQueue;
   /** The refresh request awaiting its answer (Refreshing only). */
   #inFlight: RefreshRequestVerdict | null = null;
   /** Status of the last failed refresh since the last 2xx (§10: no retry on the same error twice). */
@@ -162,6 +177,7 @@ export class SessionRefresh {
 
   constructor(options: SessionRefreshOptions) {
     this.#clock = options.clock;
+    this.#alarms = AlarmQueue.for(options.clock);
     this.#settings = options.settings;
     this.#isCallIdOwner = options.isCallIdOwner ?? options.role === 'uac';
     this.#host = options.host;
@@ -302,12 +318,12 @@ export class SessionRefresh {
       case 'Active': {
         // RFC 4028 §7.2/§9: "It is RECOMMENDED that this refresh be sent once half the session interval has elapsed."
         const delay = this.#timer === null ? null : refreshDelayMs(this.#timer);
-        if (delay !== null) this.#stateTimer = this.#clock.setTimer(delay, () => this.#onRefreshTimer());
+        if (delay !== null) this.#stateTimer = this.#alarms.set(this, ALARM_REFRESH, delay);
         else this.#armExpiry();
         break;
       }
       case 'GlareWait':
-        this.#stateTimer = this.#clock.setTimer(glareWaitMs(this.#isCallIdOwner, this.#random), () => this.#onGlareTimer());
+        this.#stateTimer = this.#alarms.set(this, ALARM_GLARE, glareWaitMs(this.#isCallIdOwner, this.#random));
         break;
       case 'Refreshing':
         this.#armExpiry();
@@ -327,13 +343,20 @@ export class SessionRefresh {
   #armExpiry(): void {
     const at = this.#expiresAt;
     if (this.#expiryTimer !== undefined || at === undefined) return;
-    this.#expiryTimer = this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => this.#onExpiryTimer());
+    this.#expiryTimer = this.#alarms.set(this, ALARM_EXPIRY, at - this.#clock.now());
   }
 
   #cancelExpiry(): void {
     this.#expiryTimer?.cancel();
     this.#expiryTimer = undefined;
     this.#expiresAt = undefined;
+  }
+
+  /** @internal The alarm queue's callback ({@link Alarmed}): one of this machine's alarms is due. */
+  ring(token: number): void {
+    if (token === ALARM_REFRESH) this.#onRefreshTimer();
+    else if (token === ALARM_GLARE) this.#onGlareTimer();
+    else this.#onExpiryTimer();
   }
 
   #onRefreshTimer(): void {
