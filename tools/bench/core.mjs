@@ -11,7 +11,9 @@
  *
  * Reported, per call: CPU of the main thread and of the whole process (GC threads included), minus the time the
  * scripted peers themselves took (timed around each peer step), and the same figures for a baseline in the same
- * invocation: the peers talking straight to each other (what the harness costs with no Tandem in between).
+ * invocation: the peers talking straight to each other (what the harness costs with no Tandem in between). Then
+ * the same cost as a ratio to a reference workload timed in the same round (see {@link referenceUnit}): the
+ * figure to compare builds by, since it moves less with the host's speed than the microseconds do.
  *
  * Knobs: CORE_CALLS (calls per round, default 20000), CORE_INFLIGHT (calls in progress at once, default 200),
  * CORE_ROUNDS (default 3; the first is warm-up and not reported).
@@ -169,6 +171,49 @@ async function measured(calls, inflight, target) {
   };
 }
 
+/**
+ * The host-speed reference, run in the same round: one unit is the work of a call's twelve messages done by plain
+ * JavaScript that shares no code with Tandem — split a SIP message into lines, file its headers in a Map, read a
+ * few by regular expression, write it out again. This machine's speed moves by ±20 % from one minute to the next;
+ * the ratio of Tandem's cost per call to the unit moves less, and is the figure to compare builds by.
+ */
+const REFERENCE_MESSAGES = [];
+{
+  const inv = invite(0, CALLEE_PORT);
+  const ok = reply(inv, 200, 'OK', 'reftag', SDP);
+  const ring = reply(inv, 180, 'Ringing', 'reftag');
+  const ack = inDialog('ACK', 0, CALLEE_PORT, 'reftag', 1);
+  const bye = inDialog('BYE', 0, CALLEE_PORT, 'reftag', 2);
+  REFERENCE_MESSAGES.push(inv, inv, ring, ring, ok, ok, ack, ack, bye, bye, reply(bye, 200, 'OK'), reply(bye, 200, 'OK'));
+}
+let referenceSink = 0;
+function referenceUnit() {
+  for (const text of REFERENCE_MESSAGES) {
+    const [head, body = ''] = text.split('\r\n\r\n');
+    const lines = head.split('\r\n');
+    const headers = new Map();
+    for (let i = 1; i < lines.length; i++) {
+      const c = lines[i].indexOf(':');
+      const name = lines[i].slice(0, c).toLowerCase();
+      const value = lines[i].slice(c + 1).trim();
+      const prev = headers.get(name);
+      headers.set(name, prev === undefined ? [value] : [...prev, value]);
+    }
+    const branch = /branch=([^;\s]+)/.exec(headers.get('via')?.[0] ?? '')?.[1] ?? '';
+    const tag = /;tag=([^;\s>]+)/.exec(headers.get('from')?.[0] ?? '')?.[1] ?? '';
+    let out = lines[0];
+    for (const [name, values] of headers) for (const v of values) out += `\r\n${name}: ${v}`;
+    out += `\r\n\r\n${body}`;
+    referenceSink += Buffer.byteLength(out) + branch.length + tag.length;
+  }
+}
+function reference(units) {
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < units; i++) referenceUnit();
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / units;
+}
+
 const { loadConfigText } = await import(`${ROOT}dist/config/load.js`);
 const { createGateway } = await import(`${ROOT}dist/gateway.js`);
 const { createLogger } = await import(`${ROOT}dist/observability/logger.js`);
@@ -190,10 +235,16 @@ tandemPort = gateway.listeningPoints[0].port;
 console.log(`node ${process.version}; ${new Date().toISOString()}; ${CALLS} calls per round, ${INFLIGHT} in progress`);
 for (let r = 0; r < ROUNDS; r++) {
   const base = await measured(CALLS, INFLIGHT, CALLEE_PORT);
+  const refBefore = reference(CALLS);
   const tandem = await measured(CALLS, INFLIGHT, tandemPort);
+  const ref = (refBefore + reference(CALLS)) / 2;
   if (r === 0) continue; // warm-up: the JIT, the pools, the linger queues filling
   console.log(`round ${r}: peers alone: ${base.text}`);
   console.log(`round ${r}: through Tandem: ${tandem.text}`);
+  console.log(
+    `round ${r}: reference unit ${ref.toFixed(1)} µs (before and after the Tandem round); Tandem per call = ${(tandem.main / ref).toFixed(1)} units on the main thread, ${(tandem.all / ref).toFixed(1)} for the whole process`,
+  );
 }
 await gateway.close();
+if (referenceSink === 0) console.log('(reference workload did nothing)');
 process.exit(0);
