@@ -80,7 +80,6 @@ export class OutboundLeg extends Leg {
    */
   #invite: SipRequest | undefined;
   #inviteCseq: number;
-  #branch: string | undefined;
   /** The session-timer headers of the INVITE in flight (RFC 4028 §7.1; after a 422, the retry's). */
   #sentTimer: RequestTimerHeaders;
   #retries422 = 0;
@@ -126,7 +125,6 @@ export class OutboundLeg extends Leg {
       ...(init.body === undefined ? {} : { body: init.body }),
     });
     this.#inviteCseq = this.#invite.cseq.seq;
-    this.#branch = this.#invite.branch;
     this.register(this.callId, this.localTag);
   }
 
@@ -148,11 +146,6 @@ export class OutboundLeg extends Leg {
   /** CSeq number of the INVITE as last sent (its ACK and PRACKs name it). */
   get inviteCseq(): number {
     return this.#inviteCseq;
-  }
-
-  /** The top Via branch of our INVITE (loop detection looks for it in inbound INVITEs). */
-  get branch(): string | undefined {
-    return this.#branch;
   }
 
   get hasProvisional(): boolean {
@@ -231,7 +224,6 @@ export class OutboundLeg extends Leg {
     for (const f of requestTimerFields({ ...verdict.headers, supportedTimer: false })) headers.appendRaw(f.name, f.value);
     this.#invite = new SipRequest({ method: 'INVITE', uri: prev.uri, headers, body: prev.body });
     this.#inviteCseq = this.#invite.cseq.seq;
-    this.#branch = this.#invite.branch;
     // The early dialogs of the refused INVITE are gone with it (§12.3: a non-2xx final ends them).
     for (const f of this.#forks?.values() ?? []) f.terminate();
     this.#forks = undefined;

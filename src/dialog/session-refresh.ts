@@ -50,9 +50,9 @@ import {
   timerFrom2xx,
 } from '../policy/session-timer.js';
 import type { SessionExpires } from '../sip/headers/header-types.js';
-import type { AlarmHandle, Alarmed } from '../util/alarm-queue.js';
+import type { Alarmed } from '../util/alarm-queue.js';
 import { AlarmQueue } from '../util/alarm-queue.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
 
 /** The states of {@link SessionRefresh} (diagram in the module header). */
 export type SessionRefreshState = 'Idle' | 'Off' | 'Active' | 'Refreshing' | 'GlareWait' | 'Lapsing' | 'Expired' | 'Closed';
@@ -160,11 +160,11 @@ export class SessionRefresh implements Alarmed {
    * the clock's shared {@link AlarmQueue}, not a Node timer each: they live as long as the call, and most are
    * cancelled before they ring.
    */
-  #stateTimer: AlarmHandle | undefined;
+  #stateTimer: TimerHandle | undefined;
   /** When the session expires (§10: set by each 2xx only), clock ms; undefined in Idle, Off, Expired, Closed. */
   #expiresAt: number | undefined;
   /** The timer of {@link SessionRefresh.#expiresAt}, while armed (see the module header for when). */
-  #expiryTimer: AlarmHandle | undefined;
+  #expiryTimer: TimerHandle | undefined;
   readonly #alarms: AlarmQueue;
   /** The refresh request awaiting its answer (Refreshing only). */
   #inFlight: RefreshRequestVerdict | null = null;

@@ -374,7 +374,6 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     void p.then(undefined, (err: unknown) => this.#sendFailed(err));
   }
 
-  /** One rejection handler per transaction (not one closure per send): a failed send becomes a transport error. */
   /**
    * A send was rejected: a transport-error input. Each send makes its own short-lived handler rather than the
    * transaction keeping one: a transaction lingers 32 s after its last send, and a kept closure (with its context)

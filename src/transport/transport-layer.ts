@@ -252,7 +252,8 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
 
   /**
    * Routes and serializes a response without sending it (see {@link TransactionTransport.prepareResponse}). The result
-   * owns its bytes and addresses: nothing of the request it answers stays reachable from it.
+   * keeps copies of the addresses and, once first sent, its bytes as text of its own ({@link WireResponse}): nothing
+   * of the request it answers stays reachable from it.
    * @throws SipHeaderError when the response has no readable Via; TransportError when it cannot be routed.
    */
   prepareResponse(response: SipResponse, source?: Source): PreparedResponse {
@@ -532,7 +533,6 @@ function summary(m: SipMessage): Record<string, unknown> {
   return m.kind === 'request' ? { method: m.method, callId } : { status: m.status, callId };
 }
 
-/** What {@link TransportLayer.prepareResponse} makes: the route and the bytes, in memory of their own. */
 /**
  * A prepared response. It is sent once at once, and again only when the request is retransmitted or Timer G fires:
  * the serializer's bytes serve the first send, and what lingers (32 s in a server transaction) is the same bytes as

@@ -26,12 +26,8 @@ export interface Alarmed {
   ring(token: number): void;
 }
 
-/** A set alarm; `cancel()` is idempotent and a no-op once it rang. */
-export interface AlarmHandle extends TimerHandle {
-  cancel(): void;
-}
-
-class Alarm implements AlarmHandle {
+/** A set alarm is a {@link TimerHandle}: `cancel()` is idempotent and a no-op once it rang. */
+class Alarm implements TimerHandle {
   /** Position in the heap; -1 once out of it (rung or cancelled). */
   index = -1;
 
@@ -82,7 +78,7 @@ export class AlarmQueue {
   }
 
   /** Rings `target.ring(token)` in `delayMs` (0 or less: at the next turn of the clock) unless cancelled first. */
-  set(target: Alarmed, token: number, delayMs: number): AlarmHandle {
+  set(target: Alarmed, token: number, delayMs: number): TimerHandle {
     const alarm = new Alarm(this, this.#clock.now() + Math.max(0, delayMs), this.#seq++, target, token);
     const heap = this.#heap;
     alarm.index = heap.length;
@@ -92,7 +88,7 @@ export class AlarmQueue {
     return alarm;
   }
 
-  /** @internal Through {@link AlarmHandle.cancel}. */
+  /** @internal Through the handle's `cancel()`. */
   remove(alarm: Alarm): void {
     const heap = this.#heap;
     const i = alarm.index;

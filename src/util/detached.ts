@@ -28,8 +28,8 @@ export function detachedDeep<T>(v: T): T {
 }
 
 /**
- * A copy of `bytes` in an ArrayBuffer of its own, for bytes that live long (a call's last SDP, a response a
- * transaction re-sends for 64·T1).
+ * A copy of `bytes` in an ArrayBuffer of its own, for bytes that live long (the body of a leg's last ACK, kept
+ * for the call's life to ACK a retransmitted 2xx again).
  *
  * `Buffer.from(buffer)` and `Buffer.allocUnsafe` hand out views of Node's shared 8 KiB pool, and the serializer hands
  * out views of its 64 KiB slab: a long-lived view keeps its whole slab alive, with whatever short-lived messages
