@@ -383,8 +383,8 @@ export class B2bua implements CoreHandler, DialogRegistry {
     this.#metrics.inc('tandem_calls_ended_total', 'Calls ended, by final status', { status: String(summary.finalStatus) });
     if (summary.egressTrunk !== undefined) {
       this.#metrics.inc('tandem_calls_by_trunk_total', 'Calls ended, by egress trunk and final status', {
-        trunk: summary.egressTrunk,
         status: String(summary.finalStatus),
+        trunk: summary.egressTrunk,
       });
     }
     this.#log.debug({ call: summary }, 'call ended');
