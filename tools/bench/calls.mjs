@@ -3,15 +3,19 @@
  * `npm run bench:calls`: calls per second through Tandem, measured with SIPp on loopback (issue 3).
  *
  * 1. Baseline: SIPp caller → SIPp callee directly, ramping the rate: the ceiling of the harness on this machine.
- * 2. Tandem: SIPp caller → Tandem (built dist/, one Node process) → SIPp callee, the same ramp.
+ * 2. Floor: SIPp caller → a bare Node UDP relay (tools/bench/udp-relay.mjs: no parsing, no state) → SIPp callee,
+ *    the same ramp: what any Node process pays on this machine to move the same datagrams.
+ * 3. Tandem: SIPp caller → Tandem (built dist/, one Node process) → SIPp callee, the same ramp.
  *    A step passes when every call (INVITE/100/180/200/ACK/BYE/200, SIPp's built-in uac/uas) succeeds; the figure is
- *    the highest passing rate. Tandem's CPU (share of one core over the step) and resident memory are sampled.
- * 3. Memory per established call: N long calls (-d) held at once; (RSS − RSS idle) / N, read 5 s after the last
+ *    the highest passing rate. The middle process's CPU (share of one core over the step, and CPU time per call) and
+ *    resident memory are sampled, for the relay and for Tandem alike.
+ * 4. Memory per established call: N long calls (-d) held at once; (RSS − RSS idle) / N, read 5 s after the last
  *    call was set up, 40 s later (every transaction ended), and once more after a full GC (V8 starts no major GC in
  *    an idle process, so the second reading still holds what the setup left: tools/bench/gc-on-signal.cjs).
  *
  * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS (default 5), BENCH_CONCURRENT (default 20000),
- * BENCH_HOLD_RATE (calls/s used to fill the concurrent calls, default 1000), BENCH_SKIP_MEMORY=1.
+ * BENCH_HOLD_RATE (calls/s used to fill the concurrent calls, default 1000), BENCH_SKIP_MEMORY=1,
+ * BENCH_PARTS (comma list of the ramps to run: sipp, relay, tandem; default all three).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,6 +28,8 @@ const STEP = Number(process.env.BENCH_STEP_SECONDS ?? 5);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20000);
 const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 1000);
 const CLK = 100; // USER_HZ
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'sipp,relay,tandem').split(',').map((x) => x.trim()));
+const skipped = { best: undefined, results: [] };
 
 function sipp(args) {
   return new Promise((resolve) => {
@@ -50,6 +56,23 @@ const cpuTicks = (pid) => {
   return Number(f[11]) + Number(f[12]);
 };
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+async function startRelay(calleePort) {
+  const p = spawn(process.execPath, [join(ROOT, 'tools/bench/udp-relay.mjs'), '0', String(calleePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    const t = setTimeout(() => reject(new Error('relay did not start')), 15000);
+    p.stdout.on('data', (d) => {
+      buf += d;
+      const m = /listening (\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  return { proc: p, port };
+}
 
 async function startTandem(calleePort, extra = '', nodeFlags = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
@@ -101,15 +124,18 @@ async function ramp(label, makeTarget) {
     const r = await uac.done;
     clearInterval(sampler);
     const wall = (Date.now() - w0) / 1000;
-    const cpu = pid ? (cpuTicks(pid) - t0) / CLK / wall : undefined;
+    const cpuSeconds = pid ? (cpuTicks(pid) - t0) / CLK : undefined;
+    const cpu = cpuSeconds !== undefined ? cpuSeconds / wall : undefined;
+    const cpuPerCallUs = cpuSeconds !== undefined ? (cpuSeconds * 1e6) / calls : undefined;
     uas.proc.kill('SIGINT');
     await uas.done;
     await stop();
     const ok = count(r.out, 'Successful call') ?? 0;
     const failed = count(r.out, 'Failed call') ?? 0;
     const pass = r.code === 0 && failed === 0 && ok === calls;
-    results.push({ rate, calls, ok, failed, pass, cpu, rssMb: peakRss ? peakRss / 1024 : undefined });
-    console.log(`${label}: ${rate} calls/s × ${STEP}s → ${ok}/${calls} ok, ${failed} failed${cpu !== undefined ? `, Tandem CPU ${(cpu * 100).toFixed(0)}% of a core, RSS ${(peakRss / 1024).toFixed(0)} MB` : ''} ${pass ? 'PASS' : 'FAIL'}`);
+    results.push({ rate, calls, ok, failed, pass, cpu, cpuPerCallUs, rssMb: peakRss ? peakRss / 1024 : undefined });
+    const usage = cpu !== undefined ? `, CPU ${(cpu * 100).toFixed(0)}% of a core (${cpuPerCallUs.toFixed(0)} µs per call), RSS ${(peakRss / 1024).toFixed(0)} MB` : '';
+    console.log(`${label}: ${rate} calls/s × ${STEP}s → ${ok}/${calls} ok, ${failed} failed${usage} ${pass ? 'PASS' : 'FAIL'}`);
     if (!pass) break;
   }
   const best = results.filter((x) => x.pass).pop();
@@ -117,17 +143,18 @@ async function ramp(label, makeTarget) {
 }
 
 console.log(`node ${process.version}; ${new Date().toISOString()}; ramp ${RATES.join(', ')} calls/s, ${STEP}s per step`);
-const baseline = await ramp('SIPp → SIPp', async (uasPort) => ({ target: `127.0.0.1:${uasPort}`, pid: undefined, stop: async () => {} }));
-const tandem = await ramp('SIPp → Tandem → SIPp', async (uasPort) => {
+const baseline = !PARTS.has('sipp') ? skipped : await ramp('SIPp → SIPp', async (uasPort) => ({ target: `127.0.0.1:${uasPort}`, pid: undefined, stop: async () => {} }));
+const stopProc = (proc) => async () => {
+  proc.kill('SIGKILL');
+  await new Promise((r) => proc.on('close', r));
+};
+const relay = !PARTS.has('relay') ? skipped : await ramp('SIPp → Node UDP relay → SIPp', async (uasPort) => {
+  const r = await startRelay(uasPort);
+  return { target: `127.0.0.1:${r.port}`, pid: r.proc.pid, stop: stopProc(r.proc) };
+});
+const tandem = !PARTS.has('tandem') ? skipped : await ramp('SIPp → Tandem → SIPp', async (uasPort) => {
   const t = await startTandem(uasPort);
-  return {
-    target: `127.0.0.1:${t.port}`,
-    pid: t.proc.pid,
-    stop: async () => {
-      t.proc.kill('SIGKILL');
-      await new Promise((r) => t.proc.on('close', r));
-    },
-  };
+  return { target: `127.0.0.1:${t.port}`, pid: t.proc.pid, stop: stopProc(t.proc) };
 });
 
 let memory;
@@ -160,8 +187,18 @@ if (process.env.BENCH_SKIP_MEMORY !== '1') {
 }
 
 const b = baseline.best?.rate ?? 0;
+const rb = relay.best?.rate ?? 0;
+/** The ratio to SIPp → SIPp, when that ramp ran and passed a step. */
+const ratio = (rate) => (b > 0 ? `, ratio ${(rate / b).toFixed(2)} of the baseline` : '');
 const tb = tandem.best?.rate ?? 0;
 console.log('');
-console.log(`SIPp → SIPp (harness ceiling): ${b} calls/s with zero failures (highest rate tried: ${RATES[RATES.length - 1]})`);
-console.log(`SIPp → Tandem → SIPp:          ${tb} calls/s with zero failures (target ≥ 2,000), ratio ${(tb / (b || 1)).toFixed(2)} of the baseline`);
+if (PARTS.has('sipp')) console.log(`SIPp → SIPp (harness ceiling): ${b} calls/s with zero failures (highest rate tried: ${RATES[RATES.length - 1]})`);
+if (PARTS.has('relay')) console.log(`SIPp → Node relay → SIPp:      ${rb} calls/s with zero failures (the floor of any Node process)${ratio(rb)}`);
+if (PARTS.has('tandem')) console.log(`SIPp → Tandem → SIPp:          ${tb} calls/s with zero failures (target ≥ 2,000)${ratio(tb)}`);
 if (tandem.best?.cpu !== undefined) console.log(`Tandem at ${tb} calls/s: ${(tandem.best.cpu * 100).toFixed(0)}% of one core, peak RSS ${tandem.best.rssMb.toFixed(0)} MB`);
+// CPU per call at every rate both passed: Tandem's own work is the difference.
+for (const t of tandem.results.filter((x) => x.pass)) {
+  const r = relay.results.find((x) => x.rate === t.rate && x.pass);
+  if (r === undefined) continue;
+  console.log(`CPU per call at ${t.rate} calls/s: relay ${r.cpuPerCallUs.toFixed(0)} µs, Tandem ${t.cpuPerCallUs.toFixed(0)} µs (${(t.cpuPerCallUs / r.cpuPerCallUs).toFixed(1)}× the relay)`);
+}
