@@ -15,7 +15,9 @@
  *
  * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS (default 5), BENCH_CONCURRENT (default 20000),
  * BENCH_HOLD_RATE (calls/s used to fill the concurrent calls, default 1000), BENCH_SKIP_MEMORY=1,
- * BENCH_PARTS (comma list of the ramps to run: sipp, relay, tandem; default all three).
+ * BENCH_PARTS (comma list of the ramps to run: sipp, relay, tandem; default all three), BENCH_WARMUP_CALLS (calls at
+ * 500/s before the first step, not counted; default 3000), BENCH_FRESH=1 (a fresh relay or Tandem for every step,
+ * cold JIT included, as in the passes before the sixth).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 1000);
 const CLK = 100; // USER_HZ
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'sipp,relay,tandem').split(',').map((x) => x.trim()));
 const skipped = { best: undefined, results: [] };
+const FRESH = process.env.BENCH_FRESH === '1';
+const WARMUP_CALLS = Number(process.env.BENCH_WARMUP_CALLS ?? 3000);
+const WARMUP_RATE = 500;
 
 function sipp(args) {
   return new Promise((resolve) => {
@@ -51,8 +56,10 @@ const count = (out, what) => {
   const all = [...out.matchAll(new RegExp(`${what}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`, 'g'))];
   return all.length ? Number(all[all.length - 1][1]) : undefined;
 };
-const cpuTicks = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** User + system CPU ticks of a process, or of one of its threads (the main thread's id is the process id). */
+const cpuTicks = (pid, tid) => {
+  const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+  const f = readFileSync(path, 'utf8').split(') ')[1].split(' ');
   return Number(f[11]) + Number(f[12]);
 };
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
@@ -108,17 +115,39 @@ ${extra}`,
 }
 
 let portSeq = 17000 + Math.floor(Math.random() * 20000);
+
+/** One step: a SIPp callee on `uasPort` and a SIPp caller at `rate` toward `target`, `calls` calls. */
+async function runStep(rate, calls, uasPort, target) {
+  const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(calls), '-timeout', `${STEP + 30}s`]);
+  await new Promise((r) => setTimeout(r, 300));
+  const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(calls), '-r', String(rate), '-rp', '1000', '-l', String(rate * 40), '-timeout', `${STEP + 25}s`, '-timeout_error', '-max_recv_loops', '10000', target]);
+  return { uas, uac };
+}
+
+/**
+ * Ramps the rate through one middle process (relay or Tandem), started once and warmed up first, as a gateway in
+ * service is: the JIT has compiled the call path before the first measured step. BENCH_FRESH=1 starts a fresh
+ * process for every step instead (the method of the earlier passes: each step then includes the JIT's warm-up).
+ */
 async function ramp(label, makeTarget) {
   const results = [];
+  const uasPort = ++portSeq;
+  const shared = FRESH ? undefined : await makeTarget(uasPort);
+  if (shared?.pid !== undefined && WARMUP_CALLS > 0) {
+    const { uas, uac } = await runStep(WARMUP_RATE, WARMUP_CALLS, uasPort, shared.target);
+    const r = await uac.done;
+    uas.proc.kill('SIGINT');
+    await uas.done;
+    console.log(`${label}: warm-up, ${count(r.out, 'Successful call') ?? 0}/${WARMUP_CALLS} calls at ${WARMUP_RATE} calls/s (not counted)`);
+    await new Promise((r2) => setTimeout(r2, 2000));
+  }
   for (const rate of RATES) {
     const calls = Math.max(50, Math.round(rate * STEP));
-    const uasPort = ++portSeq;
-    const uas = await sipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-m', String(calls), '-timeout', `${STEP + 30}s`]);
-    await new Promise((r) => setTimeout(r, 300));
-    const { target, pid, stop } = await makeTarget(uasPort);
+    const { target, pid, stop } = shared ?? (await makeTarget(uasPort));
     const t0 = pid ? cpuTicks(pid) : 0;
+    const m0 = pid ? cpuTicks(pid, pid) : 0;
     const w0 = Date.now();
-    const uac = await sipp(['-sn', 'uac', '-i', '127.0.0.1', '-p', String(++portSeq), '-nostdin', '-m', String(calls), '-r', String(rate), '-rp', '1000', '-l', String(rate * 40), '-timeout', `${STEP + 25}s`, '-timeout_error', '-max_recv_loops', '10000', target]);
+    const { uas, uac } = await runStep(rate, calls, uasPort, target);
     let peakRss = 0;
     const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssKb(pid))), 200) : undefined;
     const r = await uac.done;
@@ -127,22 +156,32 @@ async function ramp(label, makeTarget) {
     const cpuSeconds = pid ? (cpuTicks(pid) - t0) / CLK : undefined;
     const cpu = cpuSeconds !== undefined ? cpuSeconds / wall : undefined;
     const cpuPerCallUs = cpuSeconds !== undefined ? (cpuSeconds * 1e6) / calls : undefined;
+    // JavaScript runs on the main thread alone (GC and JIT helpers take the rest): the thread that limits the rate.
+    const mainPerCallUs = pid ? ((cpuTicks(pid, pid) - m0) / CLK) * (1e6 / calls) : undefined;
     uas.proc.kill('SIGINT');
     await uas.done;
-    await stop();
+    if (shared === undefined) await stop();
     const ok = count(r.out, 'Successful call') ?? 0;
     const failed = count(r.out, 'Failed call') ?? 0;
     const pass = r.code === 0 && failed === 0 && ok === calls;
-    results.push({ rate, calls, ok, failed, pass, cpu, cpuPerCallUs, rssMb: peakRss ? peakRss / 1024 : undefined });
-    const usage = cpu !== undefined ? `, CPU ${(cpu * 100).toFixed(0)}% of a core (${cpuPerCallUs.toFixed(0)} µs per call), RSS ${(peakRss / 1024).toFixed(0)} MB` : '';
+    results.push({ rate, calls, ok, failed, pass, cpu, cpuPerCallUs, mainPerCallUs, rssMb: peakRss ? peakRss / 1024 : undefined });
+    const usage =
+      cpu !== undefined
+        ? `, CPU ${(cpu * 100).toFixed(0)}% of a core (${cpuPerCallUs.toFixed(0)} µs per call, ${mainPerCallUs.toFixed(0)} µs on the main thread), RSS ${(peakRss / 1024).toFixed(0)} MB`
+        : '';
     console.log(`${label}: ${rate} calls/s × ${STEP}s → ${ok}/${calls} ok, ${failed} failed${usage} ${pass ? 'PASS' : 'FAIL'}`);
     if (!pass) break;
+    // The calls of a step linger in the transactions for 32 s; the next step starts on top of them, as in service.
+    if (shared !== undefined) await new Promise((r2) => setTimeout(r2, 1000));
   }
+  if (shared !== undefined) await shared.stop();
   const best = results.filter((x) => x.pass).pop();
   return { best, results };
 }
 
-console.log(`node ${process.version}; ${new Date().toISOString()}; ramp ${RATES.join(', ')} calls/s, ${STEP}s per step`);
+console.log(
+  `node ${process.version}; ${new Date().toISOString()}; ramp ${RATES.join(', ')} calls/s, ${STEP}s per step; ${FRESH ? 'a fresh process per step' : `one process per ramp, warmed up with ${WARMUP_CALLS} calls at ${WARMUP_RATE}/s`}`,
+);
 const baseline = !PARTS.has('sipp') ? skipped : await ramp('SIPp → SIPp', async (uasPort) => ({ target: `127.0.0.1:${uasPort}`, pid: undefined, stop: async () => {} }));
 const stopProc = (proc) => async () => {
   proc.kill('SIGKILL');
@@ -200,5 +239,7 @@ if (tandem.best?.cpu !== undefined) console.log(`Tandem at ${tb} calls/s: ${(tan
 for (const t of tandem.results.filter((x) => x.pass)) {
   const r = relay.results.find((x) => x.rate === t.rate && x.pass);
   if (r === undefined) continue;
-  console.log(`CPU per call at ${t.rate} calls/s: relay ${r.cpuPerCallUs.toFixed(0)} µs, Tandem ${t.cpuPerCallUs.toFixed(0)} µs (${(t.cpuPerCallUs / r.cpuPerCallUs).toFixed(1)}× the relay)`);
+  console.log(
+    `CPU per call at ${t.rate} calls/s: relay ${r.cpuPerCallUs.toFixed(0)} µs (main thread ${r.mainPerCallUs.toFixed(0)}), Tandem ${t.cpuPerCallUs.toFixed(0)} µs (main thread ${t.mainPerCallUs.toFixed(0)}): ${(t.cpuPerCallUs / r.cpuPerCallUs).toFixed(1)}× the relay`,
+  );
 }
