@@ -1,6 +1,6 @@
-import { createSocket } from 'node:dgram';
-import type { Socket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createSocket, Socket } from 'node:dgram';
+import type { MockInstance } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createResponse } from '../../../src/sip/build.js';
 import type { SipRequest, SipResponse } from '../../../src/sip/message.js';
 import { serializeMessage } from '../../../src/sip/serialize.js';
@@ -12,8 +12,10 @@ import { buildRequest, nextEvent, nextMessage, withTimeout } from './transport-h
 
 const open: { close(): Promise<void> }[] = [];
 const sockets: Socket[] = [];
+const spies: MockInstance[] = [];
 
 afterEach(async () => {
+  for (const s of spies.splice(0)) s.mockRestore();
   for (const s of sockets.splice(0)) s.close();
   await Promise.allSettled(open.splice(0).map((o) => o.close()));
 });
@@ -247,5 +249,85 @@ describe('UDP transport layer (RFC 3261 §18 over real sockets)', () => {
     await sendRaw(peer, Buffer.from('hello'), { protocol: 'udp', ...bound });
     await withTimeout(arrived, 5000, 'small datagram');
     expect(seen.map((b) => b.toString())).toEqual(['hello']);
+  });
+
+  describe('batching: the datagrams of one poll are handled together, then their sends go out together', () => {
+    /** UdpTransport with its socket's send() recorded in `events` (then passed on to the real send). */
+    async function recorded(events: string[]): Promise<{ t: UdpTransport; bound: { address: string; port: number } }> {
+      const t = new UdpTransport();
+      open.push(t);
+      const bound = await t.listen('127.0.0.1', 0);
+      const origin = Socket.prototype.send;
+      const spy = vi.spyOn(Socket.prototype, 'send').mockImplementation(function (this: Socket, ...args: unknown[]) {
+        events.push(`send ${String((args[0] as Buffer).toString())}`);
+        return (origin as (...a: unknown[]) => void).apply(this, args);
+      });
+      spies.push(spy);
+      return { t, bound };
+    }
+
+    it('every datagram read in one poll is emitted, in order, before any send it caused; the sends then go in order', async () => {
+      const events: string[] = [];
+      const { t, bound } = await recorded(events);
+      const peer = await rawClient();
+      const answers: string[] = [];
+      const allAnswered = new Promise<void>((resolve) =>
+        peer.on('message', (m) => {
+          answers.push(m.toString());
+          if (answers.length === 5) resolve();
+        }),
+      );
+      const completions: (TransportError | undefined)[] = [];
+      t.on('message', (m) => {
+        const text = m.bytes.toString();
+        events.push(`handled ${text}`);
+        t.sendDatagram(Buffer.from(`re ${text}`), m.source.remote.address, m.source.remote.port, (err) => completions.push(err));
+        events.push(`after send ${text}`);
+      });
+      // Five datagrams queued in the kernel before this process polls: libuv reads them in one poll.
+      for (let i = 1; i <= 5; i++) peer.send(Buffer.from(`m${i}`), bound.port, bound.address);
+      await withTimeout(allAnswered, 5000, 'five answers');
+      const ours = events.filter((e) => !e.startsWith('send m'));
+      expect(ours).toEqual([
+        ...[1, 2, 3, 4, 5].flatMap((i) => [`handled m${i}`, `after send m${i}`]),
+        ...[1, 2, 3, 4, 5].map((i) => `send re m${i}`),
+      ]);
+      expect(answers).toEqual([1, 2, 3, 4, 5].map((i) => `re m${i}`));
+      await vi.waitFor(() => expect(completions).toEqual([undefined, undefined, undefined, undefined, undefined]));
+    });
+
+    it('a send outside a batch (a timer, a promise continuation) goes to the socket at once', async () => {
+      const events: string[] = [];
+      const { t } = await recorded(events);
+      const peer = await rawClient();
+      const arrived = new Promise<Buffer>((resolve) => peer.once('message', resolve));
+      await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      t.sendDatagram(Buffer.from('alone'), '127.0.0.1', peer.address().port, () => undefined);
+      expect(events).toEqual(['send alone']);
+      expect((await withTimeout(arrived, 5000, 'datagram')).toString()).toBe('alone');
+    });
+
+    it('closed during a batch: the rest of the batch is not emitted and the queued sends fail with TransportError', async () => {
+      const events: string[] = [];
+      const { t, bound } = await recorded(events);
+      const peer = await rawClient();
+      const failures: (TransportError | undefined)[] = [];
+      const failed = new Promise<void>((resolve) => {
+        t.on('message', (m) => {
+          events.push(`handled ${m.bytes.toString()}`);
+          t.sendDatagram(Buffer.from('re'), m.source.remote.address, m.source.remote.port, (err) => {
+            failures.push(err);
+            resolve();
+          });
+          void t.close();
+        });
+      });
+      for (let i = 1; i <= 3; i++) peer.send(Buffer.from(`m${i}`), bound.port, bound.address);
+      await withTimeout(failed, 5000, 'send failure');
+      expect(events.filter((e) => e.startsWith('handled'))).toEqual(['handled m1']);
+      expect(events.filter((e) => e.startsWith('send re'))).toEqual([]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toBeInstanceOf(TransportError);
+    });
   });
 });
