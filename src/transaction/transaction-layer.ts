@@ -62,14 +62,6 @@ const RETRANSMISSION_COUNTER: Record<RetransmissionKind, keyof TransactionLayerC
 
 const DEFAULT_TRYING_DELAY_MS = 200;
 
-/**
- * Where a live transaction is filed in the layer's stores (a record rather than a closure per transaction: a
- * lingering transaction should hold as little as it can for its 64·T1).
- */
-type Filing =
-  | { readonly side: 'client'; readonly key: string }
-  | { readonly side: 'server'; readonly key: string | undefined; readonly legacyKey: string | undefined; readonly merge: string | undefined };
-
 /** RFC 3261 §17 transaction layer. */
 export class TransactionLayer {
   readonly #transport: TransactionTransport;
@@ -88,8 +80,8 @@ export class TransactionLayer {
   readonly #merge = new Map<string, ServerTransaction>();
   /** Linger timers by delay (a handful of delays: 64·T1, T4, and their reliable-transport values). */
   readonly #lingerQueues = new Map<number, FixedDelayQueue>();
-  /** Where each live transaction is filed, to take it out of the stores once it terminates. */
-  readonly #filings = new Map<AnyTransactionBase, Filing>();
+  /** Live transactions (each is in exactly one of #clients, #servers and #legacy until it terminates). */
+  #live = 0;
   readonly #counters: TransactionLayerCounters = {
     requestRetransmissionsSent: 0,
     responseRetransmissionsSent: 0,
@@ -139,7 +131,7 @@ export class TransactionLayer {
 
   /** Live transactions (client + server). */
   get size(): number {
-    return this.#filings.size;
+    return this.#live;
   }
 
   /**
@@ -179,7 +171,8 @@ export class TransactionLayer {
         ? new InviteClientTransaction(this.#ctx, id, request, target)
         : new NonInviteClientTransaction(this.#ctx, id, request, target);
     this.#clients.set(key, tx);
-    this.#filings.set(tx, { side: 'client', key });
+    tx.filedKey = key;
+    this.#live++;
     this.#counters.clientTransactionsCreated++;
     tx.start();
     return tx;
@@ -264,7 +257,9 @@ export class TransactionLayer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const tx of [...this.#filings.keys()]) tx.close();
+    const live: AnyTransactionBase[] = [...this.#clients.values(), ...this.#servers.values()];
+    for (const list of this.#legacy.values()) live.push(...list);
+    for (const tx of live) tx.close();
     for (const q of this.#lingerQueues.values()) q.close();
     this.#log.debug('transaction layer closed');
   }
@@ -375,7 +370,10 @@ export class TransactionLayer {
         this.#merge.set(merge, tx);
       }
     }
-    this.#filings.set(tx, { side: 'server', key, legacyKey, merge });
+    tx.filedKey = key;
+    tx.filedLegacyKey = legacyKey;
+    tx.filedMergeKey = merge;
+    this.#live++;
     this.#counters.serverTransactionsCreated++;
     return tx;
   }
@@ -394,9 +392,8 @@ export class TransactionLayer {
   }
 
   #onTerminated(tx: AnyTransactionBase): void {
-    const filing = this.#filings.get(tx);
-    this.#filings.delete(tx);
-    if (filing !== undefined) this.#unfile(tx, filing);
+    this.#live--;
+    this.#unfile(tx);
     const reason = (tx as ClientTransaction | ServerTransaction).terminationReason;
     if (reason === 'timeout') this.#count('timeouts', 'failure', { reason });
     else if (reason === 'transportError') this.#count('transportErrors', 'failure', { reason });
@@ -411,12 +408,16 @@ export class TransactionLayer {
     return q;
   }
 
-  #unfile(tx: AnyTransactionBase, filing: Filing): void {
-    if (filing.side === 'client') {
-      if (this.#clients.get(filing.key) === tx) this.#clients.delete(filing.key);
+  /** Takes a terminated transaction out of its stores and clears its filing (whoever still holds it keeps no key). */
+  #unfile(tx: AnyTransactionBase): void {
+    const key = tx.filedKey;
+    const legacyKey = tx.filedLegacyKey;
+    const merge = tx.filedMergeKey;
+    tx.filedKey = tx.filedLegacyKey = tx.filedMergeKey = undefined;
+    if (tx.kind === 'InviteClient' || tx.kind === 'NonInviteClient') {
+      if (key !== undefined && this.#clients.get(key) === tx) this.#clients.delete(key);
       return;
     }
-    const { key, legacyKey, merge } = filing;
     if (key !== undefined && this.#servers.get(key) === tx) this.#servers.delete(key);
     if (legacyKey !== undefined) {
       const rest = (this.#legacy.get(legacyKey) ?? []).filter((t) => t !== tx);

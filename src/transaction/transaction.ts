@@ -67,8 +67,22 @@ export interface TransactionContext {
   lingerQueue(delayMs: number): FixedDelayQueue;
 }
 
+/**
+ * Where the transaction layer filed a transaction, written by the layer when it files it and read back when the
+ * transaction terminates (fields of the transaction rather than a record in a map of its own: one map operation
+ * fewer per transaction, and nothing more to keep while it lingers).
+ */
+export interface TransactionFiling {
+  /** Its key in the client store or the RFC 3261 server store. */
+  filedKey: string | undefined;
+  /** Its key in the RFC 2543 server store. */
+  filedLegacyKey: string | undefined;
+  /** Its key in the §8.2.2.2 merged-request store. */
+  filedMergeKey: string | undefined;
+}
+
 /** Erased view of a transaction, for the layer's stores. */
-export interface AnyTransactionBase {
+export interface AnyTransactionBase extends TransactionFiling {
   readonly id: string;
   readonly kind: TransactionKind;
   readonly state: TransactionState;
@@ -97,6 +111,12 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
   /** Whether the transport is reliable (RFC 3261 §17: timers A, E, G are not used, D, I, J, K are zero). */
   readonly isReliable: boolean;
   abstract readonly kind: TransactionKind;
+  /** @internal Written by the transaction layer ({@link TransactionFiling}). */
+  filedKey: string | undefined = undefined;
+  /** @internal Written by the transaction layer ({@link TransactionFiling}). */
+  filedLegacyKey: string | undefined = undefined;
+  /** @internal Written by the transaction layer ({@link TransactionFiling}). */
+  filedMergeKey: string | undefined = undefined;
 
   protected readonly ctx: TransactionContext;
   protected abstract readonly transitions: TransitionTable<S>;
