@@ -96,6 +96,12 @@ interface OwnedTimer<S extends TransactionState> {
   readonly liveIn: readonly S[];
 }
 
+/**
+ * The timers that re-send a request or a response (RFC 3261 §17.1.1.2 A, §17.1.2.2 E, §17.2.1 G): held back while
+ * input waits in the sockets ({@link TransactionTransport.afterPendingInput}).
+ */
+const RETRANSMISSION_TIMERS: ReadonlySet<TimerName> = new Set<TimerName>(['A', 'E', 'G']);
+
 /** The timer list of a transaction with no timer armed (shared, never written to). */
 const NO_TIMERS: readonly OwnedTimer<TransactionState>[] = Object.freeze([]);
 
@@ -284,15 +290,29 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
         const i = this.#timers.indexOf(timer);
         if (i < 0) return;
         this.#dropTimer(i);
-        try {
-          this.input(timerInput(name));
-        } catch (err: unknown) {
-          this.#inputFailed(err);
+        const hold = this.ctx.transport.afterPendingInput;
+        if (RETRANSMISSION_TIMERS.has(name) && hold !== undefined) {
+          // The response this timer gives up waiting for may already be in the socket, behind other datagrams:
+          // it is handled first (a backlog is not a loss), for at most one more T1. Handled, it moved the machine
+          // to a state the timer does not live in, and the retransmission is not sent.
+          hold.call(this.ctx.transport, () => {
+            if (liveIn.includes(this.#state)) this.#fire(name);
+          }, this.ctx.timers.t1);
+          return;
         }
+        this.#fire(name);
       }),
     };
     if (this.#timers === NO_TIMERS) this.#timers = [timer];
     else this.#timers.push(timer);
+  }
+
+  #fire(name: TimerName): void {
+    try {
+      this.input(timerInput(name));
+    } catch (err: unknown) {
+      this.#inputFailed(err);
+    }
   }
 
   #dropTimer(i: number): void {

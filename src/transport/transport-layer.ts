@@ -106,6 +106,17 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #in: InCounters = { udp: {}, tcp: {}, tls: {} };
+  /** The UDP transports, for {@link afterPendingInput}. */
+  #udp: UdpTransport[] = [];
+  /** Held back until the input waiting is handled ({@link afterPendingInput}): what to run, and by when. */
+  #held: (() => void)[] = [];
+  #heldUntil: number[] = [];
+  #heldCheckScheduled = false;
+  readonly #runHeldCheck = (): void => {
+    this.#heldCheckScheduled = false;
+    this.#releaseHeld();
+  };
+  readonly #clock: { now(): number };
 
   /**
    * Checks the listen URLs (no I/O yet; call {@link start}).
@@ -117,6 +128,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#log = (options.logger ?? silentLogger()).child({ module: 'transport' });
     this.#metrics = options.metrics ?? new Metrics();
+    this.#clock = options.clock ?? new SystemClock();
     this.#plan = Object.freeze(this.#options.listen.map((l) => this.#planOne(typeof l === 'string' ? { url: l } : l)));
     if (this.#plan.length === 0) throw new TypeError('the transport layer needs at least one listen URL');
   }
@@ -166,6 +178,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
           sentBy,
         });
         entries.push({ point, transport, family, canonicalAddress: canonicalHost(bound.address), out: this.#outCounter(p.protocol) });
+        if (transport instanceof UdpTransport) transport.onInputHandled = () => this.#releaseHeld();
         transport.on('message', (raw) => this.#onRaw(raw));
         transport.on('error', (err) => {
           this.#log.warn({ err, url: p.url }, 'transport error');
@@ -183,7 +196,66 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     }
     this.#entries = entries;
     this.#sentBys = entries.map((e) => e.point.sentBy);
+    this.#udp = entries.flatMap((e) => (e.transport instanceof UdpTransport ? [e.transport] : []));
     return this.listeningPoints;
+  }
+
+  /**
+   * Runs `fn` once no UDP socket has input waiting, or `maxDelayMs` from now while input keeps waiting (checked as
+   * each batch of datagrams is handled). Never synchronously: a timer fires before the event loop polls the sockets,
+   * so the first check comes after this turn's poll, whose datagrams are handled first (see the Backlog paragraph in
+   * udp-transport.ts). Stream transports deliver as they read; they hold nothing back.
+   */
+  afterPendingInput(fn: () => void, maxDelayMs: number): void {
+    this.#held.push(fn);
+    this.#heldUntil.push(this.#clock.now() + maxDelayMs);
+    if (!this.#heldCheckScheduled) {
+      this.#heldCheckScheduled = true;
+      setImmediate(this.#runHeldCheck);
+    }
+  }
+
+  /** Runs what was held back: all of it when no UDP input waits, else what is due. Failures are logged. */
+  #releaseHeld(): void {
+    if (this.#held.length === 0) return;
+    let waiting = false;
+    for (const t of this.#udp) {
+      if (t.inputPending) {
+        waiting = true;
+        break;
+      }
+    }
+    const held = this.#held;
+    const until = this.#heldUntil;
+    let run: (() => void)[];
+    if (!waiting || this.#closed) {
+      run = held;
+      this.#held = [];
+      this.#heldUntil = [];
+    } else {
+      const now = this.#clock.now();
+      run = [];
+      let kept = 0;
+      for (let i = 0; i < held.length; i++) {
+        if (until[i]! <= now) {
+          run.push(held[i]!);
+        } else {
+          held[kept] = held[i]!;
+          until[kept] = until[i]!;
+          kept++;
+        }
+      }
+      held.length = kept;
+      until.length = kept;
+      if (run.length === 0) return;
+    }
+    for (const fn of run) {
+      try {
+        fn();
+      } catch (err: unknown) {
+        this.#log.error({ err }, 'held-back callback failed');
+      }
+    }
   }
 
   /**
@@ -322,6 +394,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
 
   async #doClose(): Promise<void> {
     this.#closed = true;
+    this.#releaseHeld();
     // Let a start() in progress finish its bind and close what it bound.
     await this.#started?.catch(() => undefined);
     const results = await Promise.allSettled(this.#entries.map((e) => e.transport.close()));

@@ -48,6 +48,12 @@ export interface TransactionTransport {
   prepareResponse(response: SipMessage & { kind: 'response' }, source?: Source): PreparedResponse;
   /** Sends a {@link prepareResponse} result (again). Rejects with TransportError when it cannot be sent. */
   sendPreparedResponse(prepared: PreparedResponse): Promise<void>;
+  /**
+   * Runs `fn` once the datagrams already waiting in the sockets have been handled, and at the latest `maxDelayMs`
+   * later while they keep coming: for a retransmission timer, whose response may be among them. Absent: the
+   * caller runs `fn` at once.
+   */
+  afterPendingInput?(fn: () => void, maxDelayMs: number): void;
 }
 
 /** A response as {@link TransactionTransport.prepareResponse} made it: routed and serialized, opaque to the caller. */

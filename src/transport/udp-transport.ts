@@ -25,6 +25,13 @@
  *   Idle       send (timer, promise continuation)    Idle       send it at once
  *   any        close()                               Idle       queued datagrams dropped; queued sends fail
  *
+ * Backlog. libuv reads at most 32 datagrams from a socket per poll, so a batch of 32 means more are probably waiting
+ * in the kernel: the transport is then backlogged until a batch comes out smaller, or a turn of the event loop
+ * reads nothing. {@link UdpTransport.inputPending} tells the transport layer, which holds retransmissions back
+ * until the input waiting is handled ({@link TransactionTransport.afterPendingInput}): a response queued behind
+ * the backlog is not a lost response, and re-sending the request then only adds load, or makes a strict peer
+ * abort the call (SIPp 3.6 does, on an INVITE retransmitted after its 200).
+ *
  * @see https://www.rfc-editor.org/rfc/rfc3261#section-18
  */
 import { createSocket } from 'node:dgram';
@@ -47,6 +54,9 @@ import { DEFAULT_UDP_RECEIVE_BUFFER } from './transport-options.js';
 
 /** Peer addresses {@link UdpTransport} keeps one string for (a carrier interconnect has a few dozen trunks). */
 const MAX_INTERNED_ADDRESSES = 4096;
+
+/** Datagrams libuv reads from one socket in one poll at most (uv__udp_recvmsg): a batch this big left more waiting. */
+const READS_PER_POLL = 32;
 
 /** Largest UDP payload IPv4 can carry (65,535 − 8 UDP − 20 IP). */
 const MAX_UDP_PAYLOAD = 65_507;
@@ -112,6 +122,12 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   readonly #outPorts: number[] = [];
   readonly #outDone: SendCallback[] = [];
   readonly #runBatch = (): void => this.#handleBatch();
+  /** The last batch was full: more datagrams are probably waiting in the kernel (see the header: Backlog). */
+  #backlogged = false;
+  #idleCheckScheduled = false;
+  readonly #runIdleCheck = (): void => this.#idleCheck();
+  /** @internal Told after every batch and when a backlog turns out to be over (the transport layer). */
+  onInputHandled: (() => void) | undefined;
 
   constructor(options: UdpTransportOptions = {}) {
     super();
@@ -132,6 +148,11 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
 
   get localAddress(): HostPort | undefined {
     return this.#local;
+  }
+
+  /** Datagrams were read and not handled yet, or probably wait in the kernel behind a full batch. */
+  get inputPending(): boolean {
+    return this.#pending || this.#backlogged;
   }
 
   /**
@@ -237,6 +258,7 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
 
   async #doClose(): Promise<void> {
     this.#closed = true;
+    this.#backlogged = false;
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket === undefined) return;
@@ -276,12 +298,31 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     try {
       for (let i = 0; i < bytes.length; i++) this.#onDatagram(bytes[i]!, addresses[i]!, ports[i]!);
     } finally {
+      const full = bytes.length >= READS_PER_POLL;
       bytes.length = 0;
       addresses.length = 0;
       ports.length = 0;
       this.#handling = false;
       this.#flush();
+      this.#backlogged = full && !this.#closed;
+      // A full batch: the next turn's poll reads the rest; if it reads nothing, the backlog was exactly this batch.
+      if (this.#backlogged && !this.#idleCheckScheduled) {
+        this.#idleCheckScheduled = true;
+        setImmediate(this.#runIdleCheck);
+      }
+      this.onInputHandled?.();
     }
+  }
+
+  /**
+   * One turn after a full batch, queued before any batch that turn's poll starts: nothing read means no backlog.
+   * Otherwise that batch decides.
+   */
+  #idleCheck(): void {
+    this.#idleCheckScheduled = false;
+    if (this.#pending || !this.#backlogged) return;
+    this.#backlogged = false;
+    this.onInputHandled?.();
   }
 
   /** Sends the outbox in order (Handling → Idle). */
