@@ -307,6 +307,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     else this.#timers.push(timer);
   }
 
+  /** Feeds a timer's input; a machine bug it raises is logged and ends the transaction. */
   #fire(name: TimerName): void {
     try {
       this.input(timerInput(name));
@@ -336,11 +337,7 @@ export abstract class Transaction<S extends TransactionState, E extends EventMap
     const linger = this.#linger;
     if (linger === undefined || token !== this.#lingerToken || this.isTerminated) return;
     this.#forgetLinger();
-    try {
-      this.input(timerInput(linger));
-    } catch (err: unknown) {
-      this.#inputFailed(err);
-    }
+    this.#fire(linger);
   }
 
   #forgetLinger(): void {

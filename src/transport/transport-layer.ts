@@ -32,6 +32,7 @@ import type { ParserLimits } from '../sip/parser/limits.js';
 import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
 import { badRequestFor, parseMessage } from '../sip/parser/parse-message.js';
 import { serializeMessage } from '../sip/serialize.js';
+import type { Clock } from '../util/clock.js';
 import { SystemClock } from '../util/clock.js';
 import { detached } from '../util/detached.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -116,7 +117,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     this.#heldCheckScheduled = false;
     this.#releaseHeld();
   };
-  readonly #clock: { now(): number };
+  readonly #clock: Clock;
 
   /**
    * Checks the listen URLs (no I/O yet; call {@link start}).
@@ -422,7 +423,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
 
   #makeTransport(protocol: TransportProtocol): SocketTransport {
     const common = {
-      clock: this.#options.clock ?? new SystemClock(),
+      clock: this.#clock,
       logger: this.#options.logger ?? silentLogger(),
       metrics: this.#metrics,
       limits: this.#limits,
