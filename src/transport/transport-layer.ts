@@ -107,8 +107,6 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #in: InCounters = { udp: {}, tcp: {}, tls: {} };
-  /** The UDP transports, for {@link afterPendingInput}. */
-  #udp: UdpTransport[] = [];
   /** Held back until the input waiting is handled ({@link afterPendingInput}): what to run, and by when. */
   #held: (() => void)[] = [];
   #heldUntil: number[] = [];
@@ -197,7 +195,6 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     }
     this.#entries = entries;
     this.#sentBys = entries.map((e) => e.point.sentBy);
-    this.#udp = entries.flatMap((e) => (e.transport instanceof UdpTransport ? [e.transport] : []));
     return this.listeningPoints;
   }
 
@@ -220,36 +217,26 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   #releaseHeld(): void {
     if (this.#held.length === 0) return;
     let waiting = false;
-    for (const t of this.#udp) {
-      if (t.inputPending) {
-        waiting = true;
-        break;
-      }
+    for (const e of this.#entries) {
+      if (e.transport instanceof UdpTransport && e.transport.inputPending) waiting = true;
     }
+    // Nothing waiting (or closing): everything is due.
+    const now = waiting && !this.#closed ? this.#clock.now() : Infinity;
     const held = this.#held;
     const until = this.#heldUntil;
-    let run: (() => void)[];
-    if (!waiting || this.#closed) {
-      run = held;
-      this.#held = [];
-      this.#heldUntil = [];
-    } else {
-      const now = this.#clock.now();
-      run = [];
-      let kept = 0;
-      for (let i = 0; i < held.length; i++) {
-        if (until[i]! <= now) {
-          run.push(held[i]!);
-        } else {
-          held[kept] = held[i]!;
-          until[kept] = until[i]!;
-          kept++;
-        }
+    const run: (() => void)[] = [];
+    let kept = 0;
+    for (let i = 0; i < held.length; i++) {
+      if (until[i]! <= now) {
+        run.push(held[i]!);
+      } else {
+        held[kept] = held[i]!;
+        until[kept] = until[i]!;
+        kept++;
       }
-      held.length = kept;
-      until.length = kept;
-      if (run.length === 0) return;
     }
+    held.length = kept;
+    until.length = kept;
     for (const fn of run) {
       try {
         fn();
