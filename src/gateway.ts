@@ -181,6 +181,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     metrics,
     onCallEnded,
+    inputDelayMs: () => transport.inputDelayMs(),
   });
   core.setHandler(b2bua);
   trunks.start(transactions);

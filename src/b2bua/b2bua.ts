@@ -1,6 +1,7 @@
 /**
  * The B2BUA: the handler the UA core hands requests to (src/dialog/ua-core.ts CoreHandler). It admits new INVITEs
- * (trunk ACL → 403, Max-Forwards → 483, loop → 482, admission → 503, routing → 404) and gives each a {@link Call};
+ * (trunk ACL → 403, overload and admission → 503, Max-Forwards → 483, loop → 482, routing → 404) and gives each a
+ * {@link Call};
  * it finds the leg that owns an in-dialog request, an ACK, a CANCEL or a stray 2xx through its dialog registry.
  * Refusals take their status and cause from the mapping tables (issue 4).
  */
@@ -49,6 +50,8 @@ export interface B2buaOptions {
   readonly metrics: Metrics;
   /** Every ended call's summary (CDRs hook in here). */
   readonly onCallEnded?: (summary: CallSummary) => void;
+  /** How long received input waits before it is handled, ms (the transport layer's inputDelayMs); default none. */
+  readonly inputDelayMs?: () => number;
 }
 
 const METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'MESSAGE'] as const;
@@ -74,6 +77,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
   readonly #scopes = new Map<Call, string[]>();
   readonly #byState = new Map<CallState, number>();
   readonly #onCallEnded: ((s: CallSummary) => void) | undefined;
+  readonly #inputDelayMs: (() => number) | undefined;
   #isDraining = false;
   readonly #drained: (() => void)[] = [];
 
@@ -87,6 +91,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
     this.#metrics = options.metrics;
     this.#routes = buildRouteTable(options.config);
     this.#onCallEnded = options.onCallEnded;
+    this.#inputDelayMs = options.inputDelayMs;
     const limits = new Map<string, AdmissionLimits>([
       ['*', { maxCalls: options.config.limits.maxCalls, callsPerSecond: options.config.limits.callsPerSecond }],
     ]);
@@ -156,7 +161,19 @@ export class B2bua implements CoreHandler, DialogRegistry {
 
   // ── new calls ────────────────────────────────────────────────────────────────────────────────────────────────
 
-  #refuse(tx: ServerTransaction, request: SipRequest, event: InternalEvent, profileTrunk: string | undefined, detail: string, extra: HeaderField[] = []): void {
+  /**
+   * Refuses a new call with the status and cause the tables give `event`; `detail` goes into the reason phrase,
+   * `metricReason` (default `event`) labels tandem_calls_refused_total.
+   */
+  #refuse(
+    tx: ServerTransaction,
+    request: SipRequest,
+    event: InternalEvent,
+    profileTrunk: string | undefined,
+    detail: string,
+    extra: HeaderField[] = [],
+    metricReason: string = event,
+  ): void {
     const set = this.#mappings.current;
     const profile = (profileTrunk === undefined ? undefined : this.#config.trunks[profileTrunk]?.causeProfile) ?? 'rfc3398';
     const m = set.internal(event, profile);
@@ -171,7 +188,7 @@ export class B2bua implements CoreHandler, DialogRegistry {
     } catch (err: unknown) {
       this.#log.debug({ err }, 'refusal not sent');
     }
-    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: event });
+    this.#metrics.inc('tandem_calls_refused_total', 'New calls refused before routing, by reason', { reason: metricReason });
     if (profileTrunk !== undefined) this.#refusalRecord(request, profileTrunk, event, m.status, m.cause, m.location);
   }
 
@@ -249,6 +266,18 @@ export class B2bua implements CoreHandler, DialogRegistry {
       return;
     }
     if (this.#isDraining) return this.#refuse(tx, request, 'shutdown', ingress, 'shutting down');
+    // Overload (limits.maxInputDelay): while received input waits too long before it is handled, new calls are refused at once,
+    // as cheaply as a refusal can be, so that the calls in progress keep their answers timely. RFC 3261 §21.5.4: 503
+    // is the answer of a server "temporarily unable to process the request due to a temporary overloading", with
+    // Retry-After. The tables' admission-limit row gives status and cause (503, Q.850 42: switching equipment
+    // congestion).
+    const maxDelay = this.#config.limits.maxInputDelay;
+    if (maxDelay > 0 && this.#inputDelayMs !== undefined) {
+      const delay = this.#inputDelayMs();
+      if (delay >= maxDelay) {
+        return this.#refuse(tx, request, 'admission-limit', ingress, `overloaded: input waiting ${Math.round(delay)} ms`, [], 'overload');
+      }
+    }
     // RFC 3261 §16.3 step 3 (applied by the B2BUA as it forwards): Max-Forwards 0 → 483.
     let mf: number | undefined;
     try {

@@ -102,6 +102,13 @@ export const LimitsSchema = Type.Object(
     callsPerSecond: Type.Number({ exclusiveMinimum: 0, default: 5_000 }),
     /** Retry-After (seconds) on a 503 for an admission limit. */
     retryAfter: Type.Integer({ minimum: 0, default: 5 }),
+    /**
+     * Overload: new calls are refused (503, Retry-After) while received datagrams wait this long in a UDP socket
+     * before they are handled (measured by a probe while input is backlogged), ms; 0 turns the check off. The
+     * default is T1 (500 ms): a caller re-sends an INVITE that has waited that long (Timer A), so past it the queue
+     * feeds itself.
+     */
+    maxInputDelay: Type.Integer({ minimum: 0, maximum: 60_000, default: 500 }),
   },
   { additionalProperties: false, default: {} },
 );

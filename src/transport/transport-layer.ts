@@ -213,6 +213,19 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     }
   }
 
+  /**
+   * How long received input waits before it is handled, ms: the longest input delay of the UDP transports (measured
+   * by a probe while a transport is backlogged, see Input delay in udp-transport.ts), 0 while every one keeps up.
+   * Stream transports read as data comes and have no queue of their own to measure.
+   */
+  inputDelayMs(): number {
+    let delay = 0;
+    for (const e of this.#entries) {
+      if (e.transport instanceof UdpTransport) delay = Math.max(delay, e.transport.inputDelayMs());
+    }
+    return delay;
+  }
+
   /** Runs what was held back: all of it when no UDP input waits, else what is due. Failures are logged. */
   #releaseHeld(): void {
     if (this.#held.length === 0) return;

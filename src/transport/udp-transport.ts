@@ -32,8 +32,30 @@
  * the backlog is not a lost response, and re-sending the request then only adds load, or makes a strict peer
  * abort the call (SIPp 3.6 does, on an INVITE retransmitted after its 200).
  *
+ * Input delay. How long a datagram waits in the socket before it is handled is what tells an overloaded process
+ * from a busy one, and a backlog alone does not: at 30,000 datagrams a second every read comes out full as soon as
+ * a turn of the event loop takes a millisecond, with a queue a millisecond deep. node:dgram gives no receive
+ * timestamp, so while the transport is backlogged it measures: every PROBE_INTERVAL_MS it sends its own socket a
+ * probe (16 bytes: a zero byte, a random token of this transport, a sequence number; never SIP), which queues behind
+ * the datagrams already there, and the time from sending a probe to handling it is the wait of what was ahead of it
+ * (the socket's queue is FIFO). The last probe handled gives the wait of the datagrams handled now; a probe still
+ * out gives a lower bound (what is ahead of it has waited at least as long). {@link UdpTransport.inputDelayMs}
+ * gives the larger; the B2BUA refuses new calls while it is above `limits.maxInputDelay`.
+ *
+ *   probe state   event                                  next   action
+ *   Off           a full batch (backlogged)              On     send a probe; tick every PROBE_INTERVAL_MS
+ *   On            tick, backlogged                       On     send a probe; with PROBE_MAX_OUT out, the oldest
+ *                                                               counts as lost (a full socket drops) and its age as
+ *                                                               the delay
+ *   On            a probe handled                        On     delay = its wait; older probes still out were lost
+ *   On            tick, keeping up, no probe out         Off    delay = 0
+ *   any           close()                                Off    tick cancelled
+ *
+ *   inputDelayMs: Off → 0; On → max(delay, age of the oldest probe out).
+ *
  * @see https://www.rfc-editor.org/rfc/rfc3261#section-18
  */
+import { randomFillSync } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
@@ -44,6 +66,8 @@ import { silentLogger } from '../observability/logger.js';
 import type { Counter } from '../observability/metrics.js';
 import { Metrics } from '../observability/metrics.js';
 import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { SystemClock } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { stripBrackets } from './address.js';
 import type { HostPort, SocketTransport, SocketTransportEvents } from './socket-transport.js';
@@ -57,6 +81,17 @@ const MAX_INTERNED_ADDRESSES = 4096;
 
 /** Datagrams libuv reads from one socket in one poll at most (uv__udp_recvmsg): a batch this big left more waiting. */
 const READS_PER_POLL = 32;
+
+/** A queue-delay probe: a zero byte, an 11-byte token of the transport, a 4-byte sequence number (see Input delay). */
+const PROBE_LENGTH = 16;
+const PROBE_TOKEN_END = 12;
+/** Between two probes while the transport stays backlogged: at most 50 a second. */
+const PROBE_INTERVAL_MS = 20;
+/** Probes out at once at most (2 s of them): beyond, the oldest was dropped by a full socket. */
+const PROBE_MAX_OUT = 100;
+/** The gauge of the last probe's wait. */
+const INPUT_DELAY_METRIC = 'tandem_udp_input_delay_seconds';
+const INPUT_DELAY_HELP = 'How long received datagrams waited in a UDP socket, measured by a probe while input is backlogged (0 when it is not)';
 
 /** Largest UDP payload IPv4 can carry (65,535 − 8 UDP − 20 IP). */
 const MAX_UDP_PAYLOAD = 65_507;
@@ -103,6 +138,7 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   readonly #bytesIn: Counter;
   readonly #bytesOut: Counter;
   readonly #sendErrors: Counter;
+  readonly #clock: Clock;
   #socket: Socket | undefined;
   #local: HostPort | undefined;
   #closed = false;
@@ -126,6 +162,17 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   #backlogged = false;
   #idleCheckScheduled = false;
   readonly #runIdleCheck = (): void => this.#idleCheck();
+  /** The probe (see the header: Input delay): its bytes (token fixed, sequence number per probe) and state. */
+  readonly #probe = Buffer.alloc(PROBE_LENGTH);
+  #probeOn = false;
+  /** Sequence numbers of the probes out are oldest … next − 1; when each was sent, by sequence number mod max. */
+  #probeOldest = 0;
+  #probeNext = 0;
+  readonly #probeSentAt = new Float64Array(PROBE_MAX_OUT);
+  /** The wait of the last probe handled (or lost), ms. */
+  #probeDelay = 0;
+  #probeTimer: TimerHandle | undefined;
+  readonly #onProbeTick = (): void => this.#probeTick();
   /** @internal Told after every batch and when a backlog turns out to be over (the transport layer). */
   onInputHandled: (() => void) | undefined;
 
@@ -135,6 +182,8 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     this.#maxDatagramSize = Math.min(options.maxDatagramSize ?? limits.maxMessageSize, MAX_UDP_PAYLOAD);
     this.#receiveBufferSize = options.receiveBufferSize ?? DEFAULT_UDP_RECEIVE_BUFFER;
     this.#log = (options.logger ?? silentLogger()).child({ module: 'transport', transport: 'udp' });
+    this.#clock = options.clock ?? new SystemClock();
+    randomFillSync(this.#probe, 1, PROBE_TOKEN_END - 1);
     this.#metrics = options.metrics ?? new Metrics();
     const labels = { transport: 'udp' };
     this.#bytesIn = this.#metrics.counter(TransportMetric.bytesIn, TransportMetricHelp.bytesIn, labels);
@@ -153,6 +202,16 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   /** Datagrams were read and not handled yet, or probably wait in the kernel behind a full batch. */
   get inputPending(): boolean {
     return this.#pending || this.#backlogged;
+  }
+
+  /**
+   * How long input waits in the socket before it is handled, ms (see the header: Input delay): 0 while the transport
+   * keeps up; while it is backlogged, the wait of the last probe, or of the probe still out if that is longer.
+   */
+  inputDelayMs(): number {
+    if (!this.#probeOn) return 0;
+    if (this.#probeOldest === this.#probeNext) return this.#probeDelay;
+    return Math.max(this.#probeDelay, this.#clock.now() - this.#probeSentAt[this.#probeOldest % PROBE_MAX_OUT]!);
   }
 
   /**
@@ -259,6 +318,9 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
   async #doClose(): Promise<void> {
     this.#closed = true;
     this.#backlogged = false;
+    this.#probeTimer?.cancel();
+    this.#probeTimer = undefined;
+    this.#probeOn = false;
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket === undefined) return;
@@ -305,6 +367,7 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
       this.#handling = false;
       this.#flush();
       this.#backlogged = full && !this.#closed;
+      if (this.#backlogged && !this.#probeOn) this.#startProbing();
       // A full batch: the next turn's poll reads the rest; if it reads nothing, the backlog was exactly this batch.
       if (this.#backlogged && !this.#idleCheckScheduled) {
         this.#idleCheckScheduled = true;
@@ -325,6 +388,75 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     this.onInputHandled?.();
   }
 
+  // ── the queue-delay probe (see the header: Input delay) ────────────────────────────────────────────────────────
+
+  /** Off → On. */
+  #startProbing(): void {
+    this.#probeOn = true;
+    this.#probeDelay = 0;
+    this.#probeOldest = this.#probeNext;
+    this.#sendProbe();
+    this.#probeTimer = this.#clock.setTimer(PROBE_INTERVAL_MS, this.#onProbeTick);
+  }
+
+  #probeTick(): void {
+    this.#probeTimer = undefined;
+    if (this.#closed || !this.#probeOn) return;
+    if (!this.#backlogged && this.#probeOldest === this.#probeNext) {
+      this.#probeOn = false;
+      this.#probeDelay = 0;
+      this.#setDelayGauge();
+      return;
+    }
+    if (this.#backlogged) this.#sendProbe();
+    this.#probeTimer = this.#clock.setTimer(PROBE_INTERVAL_MS, this.#onProbeTick);
+  }
+
+  #sendProbe(): void {
+    const socket = this.#socket;
+    const local = this.#local;
+    if (socket === undefined || local === undefined) return;
+    const now = this.#clock.now();
+    if (this.#probeNext - this.#probeOldest >= PROBE_MAX_OUT) {
+      this.#probeDelay = now - this.#probeSentAt[this.#probeOldest % PROBE_MAX_OUT]!;
+      this.#probeOldest++;
+      this.#setDelayGauge();
+    }
+    const seq = this.#probeNext++;
+    this.#probeSentAt[seq % PROBE_MAX_OUT] = now;
+    // A copy per probe: node:dgram reads the bytes when it sends, after this one may have been rewritten.
+    const bytes = Buffer.from(this.#probe);
+    bytes.writeUInt32BE(seq >>> 0, PROBE_TOKEN_END);
+    // An unspecified bound address (0.0.0.0, ::) is reached on loopback.
+    const to = local.address === '0.0.0.0' ? '127.0.0.1' : local.address === '::' ? '::1' : local.address;
+    socket.send(bytes, local.port, to, (err) => {
+      if (err !== null && err !== undefined) this.#log.debug({ err }, 'input-delay probe not sent');
+    });
+  }
+
+  /** A datagram from this socket carrying this transport's token: one of its probes. */
+  #isOwnProbe(bytes: Buffer, port: number): boolean {
+    if (bytes.length !== PROBE_LENGTH || bytes[0] !== 0 || port !== this.#local?.port) return false;
+    return bytes.compare(this.#probe, 1, PROBE_TOKEN_END, 1, PROBE_TOKEN_END) === 0;
+  }
+
+  /** A probe handled: its wait is the delay; the probes older than it that are still out were lost. */
+  #probeHandled(bytes: Buffer): void {
+    if (!this.#probeOn) return;
+    // Sequence numbers compared modulo 2^32, as sent.
+    const seq = bytes.readUInt32BE(PROBE_TOKEN_END);
+    const ahead = (seq - (this.#probeOldest >>> 0)) >>> 0;
+    if (ahead >= this.#probeNext - this.#probeOldest) return; // one counted as lost already
+    const n = this.#probeOldest + ahead;
+    this.#probeDelay = this.#clock.now() - this.#probeSentAt[n % PROBE_MAX_OUT]!;
+    this.#probeOldest = n + 1;
+    this.#setDelayGauge();
+  }
+
+  #setDelayGauge(): void {
+    this.#metrics.set(INPUT_DELAY_METRIC, INPUT_DELAY_HELP, this.#probeDelay / 1000, { transport: 'udp' });
+  }
+
   /** Sends the outbox in order (Handling → Idle). */
   #flush(): void {
     const bytes = this.#outBytes;
@@ -341,6 +473,10 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
 
   #onDatagram(bytes: Buffer, address: string, port: number): void {
     if (this.#closed || this.#local === undefined) return;
+    if (bytes[0] === 0 && this.#isOwnProbe(bytes, port)) {
+      this.#probeHandled(bytes);
+      return;
+    }
     if (bytes.length > this.#maxDatagramSize) {
       this.#metrics.inc(TransportMetric.dropped, TransportMetricHelp.dropped, { transport: 'udp', reason: 'oversize' });
       this.#log.debug({ address, port, size: bytes.length }, 'oversized datagram dropped');

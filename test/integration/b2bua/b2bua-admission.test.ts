@@ -155,3 +155,57 @@ describe('admission (brief: 503 with Retry-After, nothing slowed, nothing kept)'
     await rig.callee.quiet((m) => m.kind === 'request' && m.method === 'INVITE', 100, 'a refused call at the callee');
   });
 });
+
+describe('overload (limits.maxInputDelay: new calls shed while received input waits too long)', () => {
+  it('a burst that keeps the UDP input backlogged past the limit: the INVITEs read late get 503 (overloaded), Retry-After and cause 42; those admitted complete; nothing is left behind', async () => {
+    // 1 ms: the probe sent after the first full read of the burst is older than that by the second, whatever this
+    // machine's speed.
+    rig = await startRig({ config: withLimits({ maxInputDelay: 1 }) });
+    const burst = 120;
+    const invites = Array.from({ length: burst }, (_, i) => rig!.caller.invite({ called: `1666${String(i)}`, body: sdp('caller') }));
+    let atCallee = 0;
+    const answering = (async () => {
+      for (;;) {
+        const inv = await rig!.callee.request('INVITE', 1_500).catch(() => undefined);
+        if (inv === undefined) return;
+        atCallee++;
+        rig!.callee.reply(inv, 486);
+      }
+    })();
+    // Every INVITE is in Tandem's socket before it reads one: more than three full reads (32 datagrams each).
+    for (const inv of invites) rig.caller.send(inv, rig.tandem);
+    const finals = await Promise.all(invites.map(() => rig!.caller.final('INVITE', 10_000)));
+    await answering;
+    const shed = finals.filter((r) => r.status === 503);
+    expect(finals.every((r) => r.status === 503 || r.status === 486)).toBe(true);
+    expect(shed.length).toBeGreaterThan(0);
+    // The first read is handled before any backlog is seen: those calls go through.
+    expect(atCallee).toBeGreaterThan(0);
+    expect(atCallee + shed.length).toBe(burst);
+    for (const r of shed) {
+      expect(r.reason).toMatch(/^Service Unavailable \(overloaded: input waiting \d+ ms\)$/);
+      expect(r.headers.get('Retry-After')?.seconds).toBe(7);
+      expect(q850Cause(r)).toBe(42);
+    }
+    expect(rig.gw.metrics.value('tandem_calls_refused_total', { reason: 'overload' })).toBe(shed.length);
+    await eventually(() => rig!.gw.b2bua.calls.size === 0, 'calls ended');
+    // The backlog is over: a new call goes through.
+    rig.caller.send(rig.caller.invite({ called: '16669999' }), rig.tandem);
+    rig.callee.reply(await rig.callee.request('INVITE'), 486);
+    expect((await rig.caller.final('INVITE')).status).toBe(486);
+  });
+
+  it('limits.maxInputDelay: 0 turns the check off: the same burst is admitted whole', async () => {
+    rig = await startRig({ config: withLimits({ maxInputDelay: 0 }) });
+    const burst = 120;
+    const invites = Array.from({ length: burst }, (_, i) => rig!.caller.invite({ called: `1777${String(i)}`, body: sdp('caller') }));
+    const answering = (async () => {
+      for (let i = 0; i < burst; i++) rig!.callee.reply(await rig!.callee.request('INVITE', 5_000), 486);
+    })();
+    for (const inv of invites) rig.caller.send(inv, rig.tandem);
+    const finals = await Promise.all(invites.map(() => rig!.caller.final('INVITE', 10_000)));
+    await answering;
+    expect(finals.filter((r) => r.status === 486)).toHaveLength(burst);
+    expect(rig.gw.metrics.value('tandem_calls_refused_total', { reason: 'overload' })).toBe(0);
+  });
+});
