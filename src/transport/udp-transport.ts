@@ -429,9 +429,14 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     bytes.writeUInt32BE(seq >>> 0, PROBE_TOKEN_END);
     // An unspecified bound address (0.0.0.0, ::) is reached on loopback.
     const to = local.address === '0.0.0.0' ? '127.0.0.1' : local.address === '::' ? '::1' : local.address;
-    socket.send(bytes, local.port, to, (err) => {
-      if (err !== null && err !== undefined) this.#log.debug({ err }, 'input-delay probe not sent');
-    });
+    try {
+      socket.send(bytes, local.port, to, (err) => {
+        if (err !== null && err !== undefined) this.#log.debug({ err }, 'input-delay probe not sent');
+      });
+    } catch (err: unknown) {
+      // A socket closing under us (node:dgram throws when it is no longer running): the probe counts as lost.
+      this.#log.debug({ err }, 'input-delay probe not sent');
+    }
   }
 
   /** A datagram from this socket carrying this transport's token: one of its probes. */

@@ -9,9 +9,9 @@ import { loadConfigText } from '../../../src/config/load.js';
 const BASE = ['listen: [udp://127.0.0.1:5060]', 'trunks:', '  b: { to: "sip:127.0.0.1:5080" }', 'routes: [{ prefix: "", trunks: [b] }]'];
 
 describe('limits', () => {
-  it('defaults: 50,000 calls, 5,000 calls/s, Retry-After 5 s, overload at input waiting 500 ms (T1)', () => {
+  it('defaults: 50,000 calls, 5,000 calls/s, Retry-After 5 s, overload at input waiting 100 ms', () => {
     const c = loadConfigText(BASE.join('\n'), 't.yaml');
-    expect(c.limits).toEqual({ maxCalls: 50_000, callsPerSecond: 5_000, retryAfter: 5, maxInputDelay: 500 });
+    expect(c.limits).toEqual({ maxCalls: 50_000, callsPerSecond: 5_000, retryAfter: 5, maxInputDelay: 100 });
   });
 
   it('maxInputDelay: 0 turns the overload check off; a negative or fractional value is refused with file, line and path', () => {
