@@ -69,7 +69,7 @@ import { DEFAULT_LIMITS } from '../sip/parser/limits.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { SystemClock } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { stripBrackets } from './address.js';
+import { isWildcard, stripBrackets } from './address.js';
 import type { HostPort, SocketTransport, SocketTransportEvents } from './socket-transport.js';
 import { TransportMetric, TransportMetricHelp } from './socket-transport.js';
 import { TransportError } from './transport-error.js';
@@ -427,8 +427,8 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     // A copy per probe: node:dgram reads the bytes when it sends, after this one may have been rewritten.
     const bytes = Buffer.from(this.#probe);
     bytes.writeUInt32BE(seq >>> 0, PROBE_TOKEN_END);
-    // An unspecified bound address (0.0.0.0, ::) is reached on loopback.
-    const to = local.address === '0.0.0.0' ? '127.0.0.1' : local.address === '::' ? '::1' : local.address;
+    // A wildcard bound address (0.0.0.0, ::) is reached on loopback.
+    const to = isWildcard(local.address) ? (isIP(local.address) === 6 ? '::1' : '127.0.0.1') : local.address;
     try {
       socket.send(bytes, local.port, to, (err) => {
         if (err !== null && err !== undefined) this.#log.debug({ err }, 'input-delay probe not sent');
@@ -439,9 +439,9 @@ export class UdpTransport extends TypedEmitter<SocketTransportEvents> implements
     }
   }
 
-  /** A datagram from this socket carrying this transport's token: one of its probes. */
+  /** A datagram from this socket carrying this transport's token (its first byte, 0, checked by the caller). */
   #isOwnProbe(bytes: Buffer, port: number): boolean {
-    if (bytes.length !== PROBE_LENGTH || bytes[0] !== 0 || port !== this.#local?.port) return false;
+    if (bytes.length !== PROBE_LENGTH || port !== this.#local?.port) return false;
     return bytes.compare(this.#probe, 1, PROBE_TOKEN_END, 1, PROBE_TOKEN_END) === 0;
   }
 
